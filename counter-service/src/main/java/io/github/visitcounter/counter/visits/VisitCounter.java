@@ -1,0 +1,75 @@
+package io.github.visitcounter.counter.visits;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * Counts visits in Redis. A visit is one Lua script, so the total and this replica's
+ * share always move together, whatever the number of replicas.
+ */
+@Component
+class VisitCounter {
+
+	private static final RedisScript<Long> COUNT_VISIT = RedisScript
+		.of(new ClassPathResource("scripts/count-visit.lua"), Long.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final String hostname;
+
+	private final String visitsKey;
+
+	private final String replicasKey;
+
+	VisitCounter(ReactiveStringRedisTemplate redis, CounterProperties properties) {
+		this.redis = redis;
+		this.hostname = properties.hostname();
+		this.visitsKey = properties.keys().visits();
+		this.replicasKey = properties.keys().replicas();
+	}
+
+	String hostname() {
+		return this.hostname;
+	}
+
+	/**
+	 * Count one visit served by this replica.
+	 * @return the new total
+	 */
+	Mono<Long> count() {
+		return this.redis.execute(COUNT_VISIT, List.of(this.visitsKey, this.replicasKey), List.of(this.hostname))
+			.single();
+	}
+
+	/**
+	 * Count one visit served by this replica, then read the spread.
+	 * @return the new total and the spread
+	 */
+	Mono<Visits> countWithSpread() {
+		return count().flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
+	}
+
+	/**
+	 * Read the current total and spread without counting.
+	 * @return the total (0 before the first visit) and the spread
+	 */
+	Mono<Visits> current() {
+		Mono<Long> total = this.redis.opsForValue().get(this.visitsKey).map(Long::parseLong).defaultIfEmpty(0L);
+		return total.zipWith(spread(), (visits, spread) -> new Visits(visits, this.hostname, spread));
+	}
+
+	private Mono<Map<String, Long>> spread() {
+		return this.redis.<String, String>opsForHash()
+			.entries(this.replicasKey)
+			.collectMap(Map.Entry::getKey, (entry) -> Long.parseLong(entry.getValue()), TreeMap::new);
+	}
+
+}

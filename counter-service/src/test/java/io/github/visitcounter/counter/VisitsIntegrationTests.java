@@ -1,0 +1,238 @@
+package io.github.visitcounter.counter;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.server.port=0", "counter.hostname=replica-test" })
+@AutoConfigureWebTestClient
+@Import(ContainersConfiguration.class)
+class VisitsIntegrationTests {
+
+	private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,"
+			+ "image/avif,image/webp,*/*;q=0.8";
+
+	private static final Pattern TEXT = Pattern.compile("Visit number (\\d+)\nHostname: replica-test\n");
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private ReactiveStringRedisTemplate redis;
+
+	@Test
+	void visitNumbersAreUniqueUnderConcurrency() {
+		long before = total();
+		long replicaBefore = replicaVisits();
+		WebClient web = WebClient.create("http://localhost:" + this.port);
+		List<Long> numbers = Flux.range(0, 2000)
+			.flatMap((i) -> web.get().uri("/").retrieve().bodyToMono(String.class), 64)
+			.map(VisitsIntegrationTests::visitNumber)
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		assertThat(numbers)
+			.containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(before + 1, before + 2000).boxed().toList());
+		assertThat(replicaVisits()).isEqualTo(replicaBefore + 2000);
+	}
+
+	@Test
+	void curlGetsTheClassicTwoLines() {
+		long before = total();
+		this.client.get()
+			.uri("/")
+			.accept(MediaType.ALL)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType("text/plain;charset=UTF-8")
+			.expectHeader()
+			.cacheControl(CacheControl.noStore())
+			.expectBody(String.class)
+			.isEqualTo("Visit number " + (before + 1) + "\nHostname: replica-test\n");
+	}
+
+	@Test
+	void requestWithoutAcceptHeaderGetsText() {
+		long before = total();
+		this.client.get()
+			.uri("/")
+			.headers((headers) -> headers.remove(HttpHeaders.ACCEPT))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.isEqualTo("Visit number " + (before + 1) + "\nHostname: replica-test\n");
+	}
+
+	@Test
+	void browsersGetThePageWithStrictHeaders() {
+		long before = total();
+		String page = this.client.get()
+			.uri("/")
+			.header(HttpHeaders.ACCEPT, BROWSER_ACCEPT)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_HTML)
+			.expectHeader()
+			.valueEquals("Content-Security-Policy",
+					"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+							+ "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+			.expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff")
+			.expectHeader()
+			.valueEquals("Referrer-Policy", "no-referrer")
+			.expectHeader()
+			.valueEquals(HttpHeaders.CACHE_CONTROL, "no-store")
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(page).contains("id=\"visit-number\" class=\"number\">" + (before + 1) + "<")
+			.contains("id=\"hostname\">replica-test<")
+			.contains("id=\"visit-again\"")
+			.contains("id=\"replicas\"")
+			.contains("<link rel=\"icon\" href=\"data:,\">")
+			.doesNotContain("<script>")
+			.doesNotContain("style=");
+	}
+
+	@Test
+	void jsonClientsGetTheTotalAndTheSpread() {
+		long before = total();
+		this.client.get()
+			.uri("/")
+			.accept(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.visits")
+			.isEqualTo(before + 1)
+			.jsonPath("$.hostname")
+			.isEqualTo("replica-test")
+			.jsonPath("$.replicas['replica-test']")
+			.isEqualTo(replicaVisits());
+	}
+
+	@Test
+	void unparsableAcceptHeaderIsRefusedWithoutCounting() {
+		long before = total();
+		this.client.get()
+			.uri("/")
+			.header(HttpHeaders.ACCEPT, "not a media type")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).startsWith("400 Bad Request: "));
+		assertThat(total()).isEqualTo(before);
+	}
+
+	@Test
+	void unacceptableTypeIsRefusedWithoutCounting() {
+		long before = total();
+		this.client.get()
+			.uri("/")
+			.accept(MediaType.IMAGE_PNG)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(406)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).startsWith("406 Not Acceptable: "));
+		assertThat(total()).isEqualTo(before);
+	}
+
+	@Test
+	void headAndFaviconDoNotCount() {
+		long before = total();
+		this.client.head()
+			.uri("/")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType("text/plain;charset=UTF-8")
+			.expectBody()
+			.isEmpty();
+		this.client.get().uri("/favicon.ico").exchange().expectStatus().isNoContent().expectBody().isEmpty();
+		assertThat(total()).isEqualTo(before);
+	}
+
+	@Test
+	void readingTheApiDoesNotCount() {
+		long before = total();
+		this.client.get()
+			.uri("/api/visits")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.visits")
+			.isEqualTo(before)
+			.jsonPath("$.hostname")
+			.isEqualTo("replica-test");
+		assertThat(total()).isEqualTo(before);
+	}
+
+	@Test
+	void postingToTheApiCountsOneVisitWithoutReadingTheBody() {
+		long before = total();
+		this.client.post()
+			.uri("/api/visits")
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.bodyValue(new byte[256 * 1024])
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.visits")
+			.isEqualTo(before + 1)
+			.jsonPath("$.replicas['replica-test']")
+			.isEqualTo(replicaVisits());
+	}
+
+	private long total() {
+		String total = this.redis.opsForValue().get("visits").block(Duration.ofSeconds(5));
+		return (total != null) ? Long.parseLong(total) : 0;
+	}
+
+	private long replicaVisits() {
+		Object visits = this.redis.opsForHash().get("visits:replicas", "replica-test").block(Duration.ofSeconds(5));
+		return (visits != null) ? Long.parseLong(visits.toString()) : 0;
+	}
+
+	private static long visitNumber(String body) {
+		Matcher matcher = TEXT.matcher(body);
+		assertThat(matcher.matches()).as(body).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+}
