@@ -77,6 +77,36 @@ class VisitsIntegrationTests {
 	}
 
 	@Test
+	void retriedRequestIdGetsTheNumberItWasGivenWithoutCountingAgain() {
+		long before = total();
+		String id = "retried-" + System.nanoTime();
+		long first = visitNumber(visitWithRequestId(id));
+		long retried = visitNumber(visitWithRequestId(id));
+		long another = visitNumber(visitWithRequestId(id + "-other"));
+		assertThat(retried).isEqualTo(first);
+		assertThat(another).isEqualTo(first + 1);
+		assertThat(total()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void malformedRequestIdIsIgnored() {
+		long first = visitNumber(visitWithRequestId("not an id"));
+		assertThat(visitNumber(visitWithRequestId("not an id"))).isEqualTo(first + 1);
+	}
+
+	private String visitWithRequestId(String id) {
+		return this.client.get()
+			.uri("/")
+			.header("X-Request-Id", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	@Test
 	void requestWithoutAcceptHeaderGetsText() {
 		long before = total();
 		this.client.get()

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +155,26 @@ class GatewayEdgeTests {
 		assertThat(echoed).doesNotContain("203.0.113.7", "evil")
 			.doesNotContainIgnoringCase("forwarded: ")
 			.doesNotContainIgnoringCase("x-forwarded-prefix");
+	}
+
+	@Test
+	void givesEachRequestAnIdOfItsOwnWhateverTheClientSent() {
+		List<String> ids = Stream.of(1, 2)
+			.map((i) -> this.client.get()
+				.uri("/headers")
+				.header("X-Request-Id", "chosen-by-client")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody())
+			.map((echoed) -> echoed.lines()
+				.filter((line) -> line.toLowerCase().startsWith("x-request-id: "))
+				.findFirst()
+				.orElseThrow())
+			.toList();
+		assertThat(ids).doesNotHaveDuplicates().noneMatch((id) -> id.contains("chosen-by-client"));
 	}
 
 	@Test

@@ -29,11 +29,17 @@ class VisitCounter {
 
 	private final String replicasKey;
 
+	private final String requestsKey;
+
+	private final String requestIdTtl;
+
 	VisitCounter(ReactiveStringRedisTemplate redis, CounterProperties properties) {
 		this.redis = redis;
 		this.hostname = properties.hostname();
 		this.visitsKey = properties.keys().visits();
 		this.replicasKey = properties.keys().replicas();
+		this.requestsKey = properties.keys().requests();
+		this.requestIdTtl = Long.toString(Math.max(1, properties.requestIds().ttl().toSeconds()));
 	}
 
 	String hostname() {
@@ -41,20 +47,24 @@ class VisitCounter {
 	}
 
 	/**
-	 * Count one visit served by this replica.
-	 * @return the new total
+	 * Count one visit served by this replica, once per request id.
+	 * @param requestId the id the gateway gave the request, or an empty string
+	 * @return the new total, or the number already given to that request id
 	 */
-	Mono<Long> count() {
-		return this.redis.execute(COUNT_VISIT, List.of(this.visitsKey, this.replicasKey), List.of(this.hostname))
+	Mono<Long> count(String requestId) {
+		return this.redis
+			.execute(COUNT_VISIT, List.of(this.visitsKey, this.replicasKey, this.requestsKey + requestId),
+					List.of(this.hostname, requestId, this.requestIdTtl))
 			.single();
 	}
 
 	/**
-	 * Count one visit served by this replica, then read the spread.
+	 * Count one visit served by this replica, once per request id, then read the spread.
+	 * @param requestId the id the gateway gave the request, or an empty string
 	 * @return the new total and the spread
 	 */
-	Mono<Visits> countWithSpread() {
-		return count().flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
+	Mono<Visits> countWithSpread(String requestId) {
+		return count(requestId).flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
 	}
 
 	/**

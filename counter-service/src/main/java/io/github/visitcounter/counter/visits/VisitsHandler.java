@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.github.visitcounter.counter.system.AcceptHeader;
 import reactor.core.publisher.Mono;
@@ -35,21 +36,26 @@ class VisitsHandler {
 
 	private static final CacheControl NO_STORE = CacheControl.noStore();
 
+	private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
 	private final VisitCounter counter;
 
-	VisitsHandler(VisitCounter counter) {
+	private final String requestIdHeader;
+
+	VisitsHandler(VisitCounter counter, CounterProperties properties) {
 		this.counter = counter;
+		this.requestIdHeader = properties.requestIds().header();
 	}
 
 	Mono<ServerResponse> visit(ServerRequest request) {
 		return negotiate(request, PAGE_TYPES).flatMap((type) -> {
 			if (MediaType.TEXT_PLAIN.equals(type)) {
-				return this.counter.count().flatMap(this::text);
+				return this.counter.count(requestId(request)).flatMap(this::text);
 			}
 			if (MediaType.APPLICATION_JSON.equals(type)) {
-				return this.counter.countWithSpread().flatMap(this::json);
+				return this.counter.countWithSpread(requestId(request)).flatMap(this::json);
 			}
-			return this.counter.countWithSpread().flatMap((visits) -> page(visits, request));
+			return this.counter.countWithSpread(requestId(request)).flatMap((visits) -> page(visits, request));
 		});
 	}
 
@@ -67,7 +73,13 @@ class VisitsHandler {
 
 	Mono<ServerResponse> countVisit(ServerRequest request) {
 		// The body, if any, is never read: nothing is buffered, whatever its size
-		return negotiate(request, API_TYPES).then(this.counter.countWithSpread()).flatMap(this::json);
+		return negotiate(request, API_TYPES).then(this.counter.countWithSpread(requestId(request))).flatMap(this::json);
+	}
+
+	/** The id the gateway gave this request, or an empty string when it has none. */
+	private String requestId(ServerRequest request) {
+		String id = request.headers().firstHeader(this.requestIdHeader);
+		return (id != null && REQUEST_ID.matcher(id).matches()) ? id : "";
 	}
 
 	private Mono<MediaType> negotiate(ServerRequest request, List<MediaType> offered) {

@@ -28,10 +28,9 @@ class RouteConfiguration {
 	RouteLocator counterRoutes(RouteLocatorBuilder builder, RoutingProperties routing) {
 		return builder.routes()
 			// Reads are retried when the connection failed: refused, timed out, or closed
-			// by a replica going away. Not after a response timeout (the replica got the
-			// request and waiting again helps nobody), nor on a replica's 5xx (a 503
-			// means
-			// its Redis is down, and it said so).
+			// by a replica going away; the request id keeps a visit from counting twice.
+			// Not after a response timeout, nor on a replica's 5xx (its 503 says its
+			// Redis is down).
 			.route("counter-reads",
 					(route) -> route.order(0)
 						.method(HttpMethod.GET, HttpMethod.HEAD)

@@ -1,0 +1,39 @@
+package io.github.visitcounter.gateway.routing;
+
+import java.util.UUID;
+
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Gives each client request an id, sent to the replica as {@code X-Request-Id} and kept
+ * when the request is retried on another replica, so that a visit a dying replica had
+ * already counted is not counted again. An id sent by the client is replaced.
+ */
+@Component
+class RequestIdHeadersFilter implements HttpHeadersFilter, Ordered {
+
+	static final String HEADER = "X-Request-Id";
+
+	private static final String ATTRIBUTE = RequestIdHeadersFilter.class.getName() + ".id";
+
+	@Override
+	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		String id = exchange.getAttributes()
+			.computeIfAbsent(ATTRIBUTE, (key) -> UUID.randomUUID().toString())
+			.toString();
+		HttpHeaders headers = new HttpHeaders();
+		headers.putAll(input);
+		headers.set(HEADER, id);
+		return headers;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}
