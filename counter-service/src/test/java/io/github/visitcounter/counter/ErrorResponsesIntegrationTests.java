@@ -9,6 +9,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,8 +57,8 @@ class ErrorResponsesIntegrationTests {
 	}
 
 	@Test
-	void unknownPathIsASmallPageForBrowsers() {
-		String body = this.client.get()
+	void unknownPathIsASmallPageForBrowsers() throws Exception {
+		EntityExchangeResult<String> result = this.client.get()
 			.uri("/nope")
 			.accept(MediaType.TEXT_HTML)
 			.exchange()
@@ -66,9 +67,15 @@ class ErrorResponsesIntegrationTests {
 			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.TEXT_HTML)
 			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(body).contains("404", "There is nothing at this address.").doesNotContain("Whitelabel");
+			.returnResult();
+		String body = result.getResponseBody();
+		assertThat(body).contains("404", "There is nothing at this address.")
+			.doesNotContain("Whitelabel")
+			.doesNotContain("<script")
+			.doesNotContain("rel=\"stylesheet\"");
+		assertThat(result.getResponseHeaders().getFirst("Content-Security-Policy"))
+			.contains("; style-src " + InlineBlock.hashSource(body, "style") + ";")
+			.doesNotContain("unsafe-inline");
 		assertNothingLeaks(body);
 	}
 

@@ -41,8 +41,11 @@ class ErrorResponseHandler implements ErrorWebExceptionHandler, Ordered {
 
 	private final ServerResponse.Context context;
 
-	ErrorResponseHandler(ServerCodecConfigurer codecs, ObjectProvider<ViewResolver> viewResolvers) {
+	private final PageAssets assets;
+
+	ErrorResponseHandler(ServerCodecConfigurer codecs, ObjectProvider<ViewResolver> viewResolvers, PageAssets assets) {
 		this.context = new WritingContext(codecs.getWriters(), viewResolvers.orderedStream().toList());
+		this.assets = assets;
 	}
 
 	@Override
@@ -64,7 +67,7 @@ class ErrorResponseHandler implements ErrorWebExceptionHandler, Ordered {
 		if (MediaType.TEXT_HTML.equals(type)) {
 			return builder.contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
 				.render("error", Map.of("status", failure.status().value(), "title", failure.reasonPhrase(), "detail",
-						failure.detail()));
+						failure.detail(), "style", this.assets.style()));
 		}
 		if (MediaType.TEXT_PLAIN.equals(type)) {
 			return builder.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.github.visitcounter.counter.system.AcceptHeader;
+import io.github.visitcounter.counter.system.PageAssets;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
@@ -42,9 +43,12 @@ class VisitsHandler {
 
 	private final String requestIdHeader;
 
-	VisitsHandler(VisitCounter counter, CounterProperties properties) {
+	private final PageAssets assets;
+
+	VisitsHandler(VisitCounter counter, CounterProperties properties, PageAssets assets) {
 		this.counter = counter;
 		this.requestIdHeader = properties.requestIds().header();
+		this.assets = assets;
 	}
 
 	Mono<ServerResponse> visit(ServerRequest request) {
@@ -101,7 +105,8 @@ class VisitsHandler {
 			.map(InetSocketAddress::getAddress)
 			.map(InetAddress::getHostAddress)
 			.orElse("");
-		Map<String, Object> model = Map.of("visits", visits, "spreadTotal", visits.spreadTotal(), "client", client);
+		Map<String, Object> model = Map.of("visits", visits, "spreadTotal", visits.spreadTotal(), "client", client,
+				"style", this.assets.style(), "script", this.assets.script());
 		return ServerResponse.ok().cacheControl(NO_STORE).contentType(TEXT_HTML_UTF8).render("visits", model);
 	}
 

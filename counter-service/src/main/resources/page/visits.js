@@ -1,6 +1,7 @@
 'use strict';
 
 // "Visit again": counts one more visit through the API and updates the page in place.
+// Inlined at the end of the page's body, so the elements it looks up already exist.
 (() => {
   const button = document.getElementById('visit-again');
   const number = document.getElementById('visit-number');
