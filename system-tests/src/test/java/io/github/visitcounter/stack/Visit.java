@@ -1,0 +1,33 @@
+package io.github.visitcounter.stack;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One answer of the counter in its plain-text form:
+ * {@code Visit number N\nHostname: H\n}.
+ */
+record Visit(long number, String hostname) {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern TEXT = Pattern.compile("\\AVisit number (\\d+)\\nHostname: (\\S+)\\n\\z");
+
+	static Visit parse(String body) {
+		Matcher matcher = TEXT.matcher(body);
+		if (!matcher.matches()) {
+			throw new IllegalArgumentException("Not a visit: " + body);
+		}
+		return new Visit(Long.parseLong(matcher.group(1)), matcher.group(2));
+	}
+
+	/** The JSON form: {@code {"visits": N, "hostname": "H", "replicas": {...}}}. */
+	static Visit fromJson(String body) {
+		JsonNode json = JSON.readTree(body);
+		return new Visit(json.required("visits").asLong(), json.required("hostname").asString());
+	}
+
+}
