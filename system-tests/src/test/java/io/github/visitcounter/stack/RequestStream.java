@@ -5,17 +5,22 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * A steady stream of requests through the published port, from a few client threads,
  * recording every outcome. Bounded: it stops by itself after {@code maxDuration}.
  */
 final class RequestStream implements AutoCloseable {
+
+	private static final Duration FAILURE_PAUSE = Duration.ofMillis(50);
 
 	private final GatewayClient client;
 
@@ -50,7 +55,15 @@ final class RequestStream implements AutoCloseable {
 
 	private void loop() {
 		while (this.running.get() && Instant.now().isBefore(this.deadline)) {
-			this.outcomes.add(once());
+			Outcome outcome = once();
+			this.outcomes.add(outcome);
+			if (outcome.visit() == null) {
+				// Pace retries after a failure, as a real client would: a refused
+				// connection
+				// fails in microseconds, and a tight loop would starve the containers of
+				// CPU
+				LockSupport.parkNanos(FAILURE_PAUSE.toNanos());
+			}
 		}
 	}
 
@@ -106,8 +119,17 @@ final class RequestStream implements AutoCloseable {
 	String summary() {
 		List<Outcome> all = outcomes();
 		long failed = all.stream().filter((outcome) -> outcome.visit() == null).count();
-		return "%d requests sent, %d failed, %d answered with a visit number".formatted(all.size(), failed,
-				all.size() - failed);
+		String kinds = all.stream()
+			.filter((outcome) -> outcome.visit() == null)
+			.collect(Collectors.groupingBy(RequestStream::kind, TreeMap::new, Collectors.counting()))
+			.toString();
+		return "%d requests sent, %d failed %s, %d answered with a visit number".formatted(all.size(), failed,
+				(failed > 0) ? kinds : "", all.size() - failed);
+	}
+
+	private static String kind(Outcome outcome) {
+		String body = outcome.body().lines().findFirst().orElse("");
+		return (outcome.status() != 0 ? outcome.status() + " " : "") + body.substring(0, Math.min(60, body.length()));
 	}
 
 	record Outcome(Instant at, int status, Visit visit, String body) {

@@ -32,6 +32,9 @@ class ResilienceIT {
 
 	private long countBefore;
 
+	/** Requests whose connection was cut after they may have reached a replica. */
+	private long cutMidway;
+
 	private final List<RequestStream> streams = new ArrayList<>();
 
 	ResilienceIT(ComposeStack stack, GatewayClient client) {
@@ -54,7 +57,7 @@ class ResilienceIT {
 		System.out.printf("Accounting: %d visits counted in Redis, %d answered with a visit number%n", counted,
 				answered.size());
 		assertThat(answered).extracting(Visit::number).doesNotHaveDuplicates();
-		assertThat(counted).isEqualTo(answered.size());
+		assertThat(counted).as("visits counted").isBetween((long) answered.size(), answered.size() + this.cutMidway);
 	}
 
 	@Test
@@ -170,6 +173,14 @@ class ResilienceIT {
 		Instant restarted = Instant.now();
 		await("the gateway answering again").atMost(Duration.ofMinutes(1))
 			.until(() -> !hostnames(gets.since(restarted)).isEmpty());
+		gets.close();
+		System.out.println("docker restart gateway: " + gets.summary());
+		// A connection the restart cut after the request was sent may have been counted,
+		// unanswered
+		this.cutMidway = gets.failures()
+			.stream()
+			.filter((outcome) -> outcome.status() == 0 && !outcome.body().contains("ConnectException"))
+			.count();
 		System.out.printf("Gateway restart: docker restart took %d ms, first visit answered %d ms after it returned%n",
 				Duration.between(restart, restarted).toMillis(), Duration.between(restarted, Instant.now()).toMillis());
 		assertThat(startedAt(this.stack.containers("counter"))).isEqualTo(replicasStartedAt);
