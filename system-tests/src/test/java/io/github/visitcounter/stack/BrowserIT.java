@@ -31,19 +31,14 @@ class BrowserIT {
 
 	private final ComposeStack stack;
 
-	private final GatewayClient client;
-
 	private ChromeDriver browser;
 
-	BrowserIT(ComposeStack stack, GatewayClient client) {
+	BrowserIT(ComposeStack stack) {
 		this.stack = stack;
-		this.client = client;
 	}
 
 	@BeforeEach
 	void openBrowser() throws IOException {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
 		ChromeOptions options = new ChromeOptions().addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
 				"--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
 				"--disable-sync", "--no-first-run", "--window-size=1100,900",

@@ -3,7 +3,6 @@ package io.github.visitcounter.stack;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,17 +16,8 @@ class HardeningIT {
 
 	private final ComposeStack stack;
 
-	private final GatewayClient client;
-
-	HardeningIT(ComposeStack stack, GatewayClient client) {
+	HardeningIT(ComposeStack stack) {
 		this.stack = stack;
-		this.client = client;
-	}
-
-	@BeforeEach
-	void threeReplicasInRotation() {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
 	}
 
 	@Test

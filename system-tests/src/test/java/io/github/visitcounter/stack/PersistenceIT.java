@@ -2,7 +2,6 @@ package io.github.visitcounter.stack;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,12 +21,6 @@ class PersistenceIT {
 	PersistenceIT(ComposeStack stack, GatewayClient client) {
 		this.stack = stack;
 		this.client = client;
-	}
-
-	@BeforeEach
-	void threeReplicasInRotation() {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
 	}
 
 	@Test

@@ -43,9 +43,7 @@ class ResilienceIT {
 	}
 
 	@BeforeEach
-	void threeReplicasInRotation() {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
+	void countBefore() {
 		this.countBefore = count();
 	}
 
@@ -79,10 +77,7 @@ class ResilienceIT {
 		finally {
 			this.stack.docker("start", victim);
 		}
-		this.stack.awaitHealthy(3);
-		Instant restarted = Instant.now();
-		await("%s back in rotation".formatted(hostname)).atMost(Duration.ofSeconds(10))
-			.until(() -> !servedOnlyBy(gets, restarted, hostname).isEmpty());
+		awaitBackInRotation(gets, hostname);
 
 		gets.close();
 		System.out.println("docker kill one replica: " + gets.summary());
@@ -107,10 +102,7 @@ class ResilienceIT {
 		finally {
 			this.stack.docker("start", victim);
 		}
-		this.stack.awaitHealthy(3);
-		Instant restarted = Instant.now();
-		await("%s back in rotation".formatted(hostname)).atMost(Duration.ofSeconds(10))
-			.until(() -> !servedOnlyBy(gets, restarted, hostname).isEmpty());
+		awaitBackInRotation(gets, hostname);
 
 		gets.close();
 		posts.close();
@@ -190,6 +182,13 @@ class ResilienceIT {
 		return containers.stream()
 			.collect(Collectors.toMap((id) -> id,
 					(id) -> this.stack.docker("inspect", "-f", "{{.State.StartedAt}}", id).trim()));
+	}
+
+	private void awaitBackInRotation(RequestStream gets, String hostname) {
+		this.stack.awaitHealthy(3);
+		Instant restarted = Instant.now();
+		await("%s back in rotation".formatted(hostname)).atMost(Duration.ofSeconds(10))
+			.until(() -> !servedOnlyBy(gets, restarted, hostname).isEmpty());
 	}
 
 	private RequestStream stream(String method) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,12 +22,6 @@ class ScalingIT {
 	ScalingIT(ComposeStack stack, GatewayClient client) {
 		this.stack = stack;
 		this.client = client;
-	}
-
-	@BeforeEach
-	void threeReplicasInRotation() {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
 	}
 
 	@Test

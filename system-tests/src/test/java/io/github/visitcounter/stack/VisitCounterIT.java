@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -31,12 +30,6 @@ class VisitCounterIT {
 	VisitCounterIT(ComposeStack stack, GatewayClient client) {
 		this.stack = stack;
 		this.client = client;
-	}
-
-	@BeforeEach
-	void threeReplicasInRotation() {
-		this.stack.scale(3);
-		this.client.awaitRotation(3);
 	}
 
 	@Test
