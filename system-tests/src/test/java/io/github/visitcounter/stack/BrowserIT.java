@@ -44,8 +44,7 @@ class BrowserIT {
 				"--disable-sync", "--no-first-run", "--window-size=1100,900",
 				"--user-data-dir=" + Files.createTempDirectory("chromium"));
 		ChromeDriverService.Builder service = new ChromeDriverService.Builder();
-		// Debian's Chromium and its driver where they are installed; elsewhere Selenium
-		// finds Chrome itself.
+		// Debian's Chromium and driver where installed; else Selenium finds Chrome
 		if (Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
 			options.setBinary("/usr/bin/chromium");
 			service.usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile());

@@ -26,10 +26,8 @@ class HardeningIT {
 			for (String container : this.stack.containers(service)) {
 				assertThat(this.stack.docker("exec", container, "id", "-u").trim()).as("uid in %s", service)
 					.isNotEqualTo("0");
-				// The offline stand-in for eclipse-temurin:25-jre (label offline.standin)
-				// is a jlink'd
-				// runtime that pulls in jdk.compiler; the official JRE image has no
-				// javac.
+				// The offline stand-in for eclipse-temurin:25-jre (label
+				// offline.standin) includes jdk.compiler; the official image has no javac
 				boolean standIn = "true".equals(
 						this.stack.docker("inspect", "-f", "{{index .Config.Labels \"offline.standin\"}}", container)
 							.trim());

@@ -39,8 +39,7 @@ final class RawHttp {
 				out.flush();
 			}
 			catch (IOException ex) {
-				// The server may answer and close before it has read everything (a 413 or
-				// 431, say).
+				// The server may answer (413, 431) and close before reading it all
 			}
 			return read(socket.getInputStream());
 		}

@@ -58,10 +58,8 @@ final class RequestStream implements AutoCloseable {
 			Outcome outcome = once();
 			this.outcomes.add(outcome);
 			if (outcome.visit() == null) {
-				// Pace retries after a failure, as a real client would: a refused
-				// connection
-				// fails in microseconds, and a tight loop would starve the containers of
-				// CPU
+				// Pace retries as a real client would: a refused connection fails
+				// in microseconds, and a tight loop would starve the containers
 				LockSupport.parkNanos(FAILURE_PAUSE.toNanos());
 			}
 		}

@@ -94,8 +94,7 @@ record Failure(HttpStatusCode status, String detail, HttpHeaders headers, Kind k
 
 	private static boolean isStoreFailure(Throwable ex) {
 		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
-			// Spring Data's translated exceptions, and Lettuce's own when they escape
-			// translation
+			// Spring Data's translated exceptions, and Lettuce's own that escape it
 			if (candidate instanceof DataAccessException || candidate instanceof RedisException) {
 				return true;
 			}
