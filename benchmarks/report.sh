@@ -153,8 +153,8 @@ Three counter replicas on one Redis behind each front; \`wrk\` on the same machi
 127.0.0.1 only. How to read this: [benchmarks/README.md](../README.md).
 
 Settings: ${DURATION} s per run, $ROUNDS round(s) alternating the targets (direct, gateway, haproxy, nginx, then again),
-connections: $CONNECTIONS; warm-up ${WARMUP} s for the gateway and $(((WARMUP + 3) / 4)) s for each other target
-at $WARM_CONNS connections; fixed rate $RATE req/s (half of haproxy's saturation, $HAPROXY_SATURATION req/s) over
+connections: $CONNECTIONS; warm-up ${WARMUP} s for the gateway and $(((WARMUP + 3) / 4)) s for each other target,
+its first quarter at 4 connections and the rest at $WARM_CONNS; fixed rate $RATE req/s (half of haproxy's saturation, $HAPROXY_SATURATION req/s) over
 $RATE_CONNECTIONS connections. Gateway access log: $ACCESS_LOG.
 EOF
   if [[ -n $COUNTER_MEMORY$GATEWAY_MEMORY ]]; then

@@ -95,6 +95,14 @@ class LifecycleIntegrationTests {
 	}
 
 	@Test
+	void connectsToRedisWhileStartingBeforeAnyRequest() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> redisClientsBesidesRedisCli().isEmpty());
+		try (ConfigurableApplicationContext app = start()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> !redisClientsBesidesRedisCli().isEmpty());
+		}
+	}
+
+	@Test
 	void keepsServingWhileReadinessRefusesTrafficDuringTheDrainDelay() {
 		ConfigurableApplicationContext app = start("--counter.shutdown.drain-delay=2s");
 		try {
@@ -128,6 +136,14 @@ class LifecycleIntegrationTests {
 		all.addAll(Arrays.asList(args));
 		return new SpringApplicationBuilder(CounterServiceApplication.class, OwnNettyResources.class)
 			.run(all.toArray(String[]::new));
+	}
+
+	private static List<String> redisClientsBesidesRedisCli() throws IOException, InterruptedException {
+		return redis.execInContainer("redis-cli", "CLIENT", "LIST")
+			.getStdout()
+			.lines()
+			.filter((client) -> !client.isBlank() && !client.contains("cmd=client|list"))
+			.toList();
 	}
 
 	private static WebTestClient client(ConfigurableApplicationContext app, String portProperty) {

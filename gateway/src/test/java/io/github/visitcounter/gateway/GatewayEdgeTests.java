@@ -13,11 +13,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.awaitility.Awaitility;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -37,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * serves {@code /actuator}, the management port does, forwarding headers are the
  * gateway's own, and some requests never take a replica's turn.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "logging.level.access=info")
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 @AutoConfigureMetrics
 @Import(CounterReplicas.Dns.class)
 @DirtiesContext
@@ -94,8 +99,11 @@ class GatewayEdgeTests {
 	@Test
 	void servesHealthMetricsAndRoutesOnManagementPort() {
 		this.client.get().uri("/").exchange().expectStatus().isOk().expectBody().returnResult();
+		// A first Prometheus scrape on a busy CI machine can take more than the default 5
+		// s
 		WebTestClient management = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(15))
 			.build();
 		for (String probe : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
 			management.get()
@@ -175,6 +183,27 @@ class GatewayEdgeTests {
 				.orElseThrow())
 			.toList();
 		assertThat(ids).doesNotHaveDuplicates().noneMatch((id) -> id.contains("chosen-by-client"));
+	}
+
+	@Test
+	void logsEachPublicRequestWhenTheAccessLogIsOn(CapturedOutput output) {
+		this.client.get().uri("/headers?logged").exchange().expectStatus().isOk().expectBody().returnResult();
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.client.get().uri("/headers?after").exchange().expectStatus().isOk().expectBody().returnResult();
+		// Written by a background thread
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(
+					() -> assertThat(output.getOut().lines().filter((line) -> line.contains(" access "))).hasSize(2)
+						.allMatch((line) -> line
+							.matches(".* GET /headers 200 127\\.0\\.0\\.\\d+:" + replicas.port() + " \\d+ ms")));
 	}
 
 	@Test

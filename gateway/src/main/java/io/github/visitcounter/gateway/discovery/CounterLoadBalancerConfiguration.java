@@ -14,8 +14,10 @@ import org.springframework.context.annotation.Primary;
  * Deliberately not a {@code @Configuration}: {@code LoadBalancerClientFactory} loads it
  * into the counter's own child context, and component scanning must not load it into the
  * main one.
+ * <p>
+ * Public because Spring AOT generates code that names it from another package.
  */
-class CounterLoadBalancerConfiguration {
+public class CounterLoadBalancerConfiguration {
 
 	static final String SERVICE_ID = "counter";
 
