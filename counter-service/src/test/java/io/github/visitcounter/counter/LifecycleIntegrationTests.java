@@ -84,8 +84,8 @@ class LifecycleIntegrationTests {
 			assertThat(status(management, READINESS)).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 			assertThat(status(management, LIVENESS)).isEqualTo(HttpStatus.OK);
 			redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
-			// While Lettuce reconnects, a readiness request can outlast the client's
-			// timeout
+			// A readiness request can outlast the client's timeout while Lettuce
+			// reconnects
 			await().atMost(Duration.ofSeconds(30))
 				.ignoreExceptions()
 				.untilAsserted(() -> assertThat(status(management, READINESS)).isEqualTo(HttpStatus.OK));

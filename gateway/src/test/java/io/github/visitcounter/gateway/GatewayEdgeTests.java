@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.awaitility.Awaitility;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
@@ -35,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the gateway does at the edge, before and around proxying: the public port never
@@ -197,8 +197,7 @@ class GatewayEdgeTests {
 			.returnResult();
 		this.client.get().uri("/headers?after").exchange().expectStatus().isOk().expectBody().returnResult();
 		// Written by a background thread
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(
 					() -> assertThat(output.getOut().lines().filter((line) -> line.contains(" access "))).hasSize(2)
 						.allMatch((line) -> line

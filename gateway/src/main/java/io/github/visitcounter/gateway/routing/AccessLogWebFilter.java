@@ -21,6 +21,7 @@ import org.springframework.web.server.WebFilterChain;
  * Logs one line per request on the public port to the {@code access} logger: method,
  * path, status, the replica that answered and milliseconds to the response's first byte.
  * Logged when the response is committed, so that failures show the status the client got.
+ * Off unless that logger's level is info (application.yaml).
  */
 @Component
 class AccessLogWebFilter implements WebFilter, Ordered {

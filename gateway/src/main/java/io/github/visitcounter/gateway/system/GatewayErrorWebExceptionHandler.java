@@ -90,9 +90,8 @@ class GatewayErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 			logger.warn("{} answered {}: {}", request, status, ex.toString());
 		}
 		else {
-			// 503 repeats for every request while no replica is up: the metrics count it,
-			// and
-			// the access log lists it when on
+			// 503 repeats for every request while no replica is up: the metrics count
+			// it, and the access log lists it when on
 			logger.debug("{} answered {}: {}", request, status, ex.toString());
 		}
 	}
