@@ -13,16 +13,20 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports.Binding;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -39,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * so the container outlives the runs.
  */
 @Testcontainers
+@ExtendWith(OutputCaptureExtension.class)
 class LifecycleIntegrationTests {
 
 	// A fixed host port, so Redis can be stopped and started again at the same address
@@ -91,6 +96,37 @@ class LifecycleIntegrationTests {
 				.untilAsserted(() -> assertThat(status(management, READINESS)).isEqualTo(HttpStatus.OK));
 			// Redis saved its data when stopped; none of the refused visits was counted
 			assertThat(visitNumber(client)).isEqualTo(before + 1);
+		}
+	}
+
+	@Test
+	void readsAreRefusedWithoutAStackTraceWhenRedisWasNeverReached(CapturedOutput output) {
+		redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
+		try (ConfigurableApplicationContext app = start()) {
+			WebTestClient client = client(app, "local.server.port");
+			for (int i = 0; i < 5; i++) {
+				client.get()
+					.uri("/api/visits")
+					.accept(MediaType.APPLICATION_JSON)
+					.exchange()
+					.expectStatus()
+					.isEqualTo(503)
+					.expectHeader()
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			}
+			// The total and the spread are two reads: the second one's failure must not
+			// end up in the log as a dropped error with its stack trace
+			assertThat(output).doesNotContain("onErrorDropped").doesNotContain("\tat ");
+			redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
+			WebTestClient management = client(app, "local.management.port");
+			await().atMost(Duration.ofSeconds(30))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(status(management, READINESS)).isEqualTo(HttpStatus.OK));
+		}
+		finally {
+			if (!redis.isRunning()) {
+				redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
+			}
 		}
 	}
 

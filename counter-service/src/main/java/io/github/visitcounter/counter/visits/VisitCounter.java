@@ -72,8 +72,13 @@ class VisitCounter {
 	 * @return the total (0 before the first visit) and the spread
 	 */
 	Mono<Visits> current() {
-		Mono<Long> total = this.redis.opsForValue().get(this.visitsKey).map(Long::parseLong).defaultIfEmpty(0L);
-		return total.zipWith(spread(), (visits, spread) -> new Visits(visits, this.hostname, spread));
+		// One read after the other: zipped, a failure of both would report one and drop
+		// the other
+		return this.redis.opsForValue()
+			.get(this.visitsKey)
+			.map(Long::parseLong)
+			.defaultIfEmpty(0L)
+			.flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
 	}
 
 	private Mono<Map<String, Long>> spread() {
