@@ -60,7 +60,7 @@ class LifecycleIntegrationTests {
 		long last;
 		try (ConfigurableApplicationContext first = start()) {
 			WebTestClient client = client(first, "local.server.port");
-			client.get().uri("/").exchange().expectStatus().isOk();
+			client.get().uri("/").exchange().expectStatus().isOk().expectBody().returnResult();
 			last = visitNumber(client);
 		}
 		try (ConfigurableApplicationContext second = start()) {
@@ -112,7 +112,10 @@ class LifecycleIntegrationTests {
 					.expectStatus()
 					.isEqualTo(503)
 					.expectHeader()
-					.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+					.expectBody()
+					.jsonPath("$.status")
+					.isEqualTo(503);
 			}
 			// The total and the spread are two reads: the second one's failure must not
 			// end up in the log as a dropped error with its stack trace
@@ -156,7 +159,7 @@ class LifecycleIntegrationTests {
 				assertThat(readiness.getResponseBody()).contains("\"status\":\"OUT_OF_SERVICE\"");
 			});
 			assertThat(closing).isNotDone();
-			client.get().uri("/").exchange().expectStatus().isOk();
+			client.get().uri("/").exchange().expectStatus().isOk().expectBody().returnResult();
 			await().atMost(Duration.ofSeconds(30)).until(closing::isDone);
 			assertThat(app.isActive()).isFalse();
 		}

@@ -80,7 +80,7 @@ class RedisOutageIntegrationTests {
 	@Test
 	void recoversByItselfWhenRedisAnswersAgain() {
 		pauseRedis();
-		this.client.get().uri("/").exchange().expectStatus().isEqualTo(503);
+		this.client.get().uri("/").exchange().expectStatus().isEqualTo(503).expectBody().returnResult();
 		unpauseRedis();
 		WebTestClient management = management();
 		await().atMost(Duration.ofSeconds(30))
