@@ -3,8 +3,9 @@
 # management port answers, sends the requests a fresh replica or gateway first serves (readiness checks, visits
 # as text and as a page, JSON), then stops it with SIGTERM as Docker does; the JVM writes the cache as it exits.
 # Unlike -Dspring.context.exit=onRefresh, this also records the web servers' start, the first requests and their
-# method profiles: ready 0.3-0.5 s sooner on 2 cores (benchmarks/README.md). Nothing else runs during the build,
-# so the counter meets no Redis and the gateway no replica: their 503 paths are what gets trained past start-up.
+# method profiles: on 2 cores the counter is ready about 0.4 s sooner, the gateway 0.15 s (benchmarks/README.md).
+# Nothing else runs during the build, so the counter meets no Redis and the gateway no replica: their 503 paths
+# are what gets trained past start-up.
 #   aot-training.sh CACHE_FILE
 set -euo pipefail
 cache=$1
