@@ -64,7 +64,7 @@ class VisitCounter {
 	 * @return the new total and the spread
 	 */
 	Mono<Visits> countWithSpread(String requestId) {
-		return count(requestId).flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
+		return withSpread(count(requestId));
 	}
 
 	/**
@@ -72,13 +72,13 @@ class VisitCounter {
 	 * @return the total (0 before the first visit) and the spread
 	 */
 	Mono<Visits> current() {
-		// One read after the other: zipped, a failure of both would report one and drop
-		// the other
-		return this.redis.opsForValue()
-			.get(this.visitsKey)
-			.map(Long::parseLong)
-			.defaultIfEmpty(0L)
-			.flatMap((total) -> spread().map((spread) -> new Visits(total, this.hostname, spread)));
+		return withSpread(this.redis.opsForValue().get(this.visitsKey).map(Long::parseLong).defaultIfEmpty(0L));
+	}
+
+	// The spread is read after the total: zipped, a failure of both reads would report
+	// one and drop the other
+	private Mono<Visits> withSpread(Mono<Long> total) {
+		return total.flatMap((visits) -> spread().map((spread) -> new Visits(visits, this.hostname, spread)));
 	}
 
 	private Mono<Map<String, Long>> spread() {
