@@ -26,13 +26,13 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static io.github.visitcounter.counter.RedisOutageIntegrationTests.LIVENESS;
 import static io.github.visitcounter.counter.RedisOutageIntegrationTests.READINESS;
+import static io.github.visitcounter.counter.RedisOutageIntegrationTests.expectStoreUnavailableProblem;
 import static io.github.visitcounter.counter.RedisOutageIntegrationTests.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -105,17 +105,7 @@ class LifecycleIntegrationTests {
 		try (ConfigurableApplicationContext app = start()) {
 			WebTestClient client = client(app, "local.server.port");
 			for (int i = 0; i < 5; i++) {
-				client.get()
-					.uri("/api/visits")
-					.accept(MediaType.APPLICATION_JSON)
-					.exchange()
-					.expectStatus()
-					.isEqualTo(503)
-					.expectHeader()
-					.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-					.expectBody()
-					.jsonPath("$.status")
-					.isEqualTo(503);
+				expectStoreUnavailableProblem(client.get().uri("/api/visits"));
 			}
 			WebTestClient management = client(app, "local.management.port");
 			assertThat(status(management, READINESS)).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);

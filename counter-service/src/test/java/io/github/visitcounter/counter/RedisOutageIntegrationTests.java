@@ -59,17 +59,7 @@ class RedisOutageIntegrationTests {
 			.expectBody(String.class)
 			.isEqualTo(STORE_UNAVAILABLE);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-		this.client.post()
-			.uri("/api/visits")
-			.accept(MediaType.APPLICATION_JSON)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(503)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.detail")
-			.isEqualTo("the visit store (Redis) is unreachable; try again shortly.");
+		expectStoreUnavailableProblem(this.client.post().uri("/api/visits"));
 		WebTestClient management = management();
 		await().atMost(Duration.ofSeconds(10))
 			.ignoreExceptions()
@@ -99,6 +89,20 @@ class RedisOutageIntegrationTests {
 		await().atMost(Duration.ofSeconds(30))
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(status(management(), READINESS)).isEqualTo(HttpStatus.OK));
+	}
+
+	static void expectStoreUnavailableProblem(WebTestClient.RequestHeadersSpec<?> request) {
+		request.accept(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(503)
+			.jsonPath("$.detail")
+			.isEqualTo("the visit store (Redis) is unreachable; try again shortly.");
 	}
 
 	static HttpStatusCode status(WebTestClient client, String path) {
