@@ -205,6 +205,25 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void keepsReadingKeepAliveConnectionsWhoseQueuedRequestsAreAnsweredAtOnce() throws IOException {
+		// A request queued behind one still finishing, then answered at once, used to
+		// stop the server reading its connection (reactor/reactor-netty#4361)
+		for (int round = 0; round < 100; round++) {
+			try (KeepAliveConnection management = new KeepAliveConnection(this.managementPort);
+					KeepAliveConnection visitor = new KeepAliveConnection(this.port)) {
+				management.get("/actuator/health/liveness", "/actuator/health/liveness");
+				visitor.get("/favicon.ico", "/favicon.ico");
+				assertThat(management.statuses(2)).containsOnly(200);
+				assertThat(visitor.statuses(2)).containsOnly(204);
+				management.get("/actuator/health/liveness");
+				visitor.get("/favicon.ico");
+				assertThat(management.statuses(1)).as("round %d", round).containsOnly(200);
+				assertThat(visitor.statuses(1)).as("round %d", round).containsOnly(204);
+			}
+		}
+	}
+
+	@Test
 	void answersFaviconWithoutReplica() {
 		this.client.get()
 			.uri("/favicon.ico")
