@@ -18,6 +18,7 @@ import reactor.core.publisher.Flux;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
@@ -51,6 +52,9 @@ class CounterLoadBalancingTests {
 
 	@LocalServerPort
 	private int port;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private LoadBalancerClientFactory loadBalancers;
@@ -115,6 +119,32 @@ class CounterLoadBalancingTests {
 		awaitInRotation("127.0.0.2", "127.0.0.3", "127.0.0.4");
 		IntStream.range(0, 30).forEach((i) -> visit());
 		assertThat(unready.requests()).isEqualTo(10);
+	}
+
+	@Test
+	void listsTheReplicasInRotationOnTheManagementPort() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build();
+		int port = replicas.port();
+		management.get()
+			.uri("/actuator/rotation")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.counter")
+			.isEqualTo(List.of("127.0.0.2:" + port, "127.0.0.3:" + port, "127.0.0.4:" + port));
+		replicas.get(1).ready(false);
+		awaitInRotation("127.0.0.2", "127.0.0.4");
+		management.get()
+			.uri("/actuator/rotation")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.counter")
+			.isEqualTo(List.of("127.0.0.2:" + port, "127.0.0.4:" + port));
 	}
 
 	@Test
