@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * The gateway in front of three real replicas: rotation, health checks, failover and
  * retries.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "gateway.routing.read-timeout=1s", "gateway.routing.write-timeout=1s" })
 @ActiveProfiles("test")
 @Import(CounterReplicas.Dns.class)
 @DirtiesContext
@@ -63,8 +64,7 @@ class CounterLoadBalancingTests {
 
 	@DynamicPropertySource
 	static void replicaPorts(DynamicPropertyRegistry registry) {
-		registry.add("gateway.counter.port", replicas::port);
-		registry.add("spring.cloud.loadbalancer.health-check.port", replicas::managementPort);
+		replicas.configure(registry, CounterReplicas.freePort());
 	}
 
 	@AfterAll
@@ -171,6 +171,31 @@ class CounterLoadBalancingTests {
 		assertThat(refusing.posts()).isZero();
 		assertThat(replicas.posts()).isEqualTo(30);
 		assertThat(liveAddresses()).as("still passing health checks").hasSize(3);
+	}
+
+	@Test
+	void aFrozenReplicaCostsNoFailedReadWhileItLeavesTheRotation() {
+		CounterReplica frozen = replicas.get(1);
+		AtomicInteger answered = new AtomicInteger();
+		CompletableFuture<List<Integer>> statuses = statuses(600, 8, answered);
+		await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 100);
+		frozen.freeze(true);
+		assertThat(statuses).succeedsWithin(Duration.ofSeconds(60))
+			.satisfies((all) -> assertThat(all).hasSize(600).containsOnly(200));
+		awaitInRotation("127.0.0.2", "127.0.0.4");
+	}
+
+	@Test
+	void doesNotRetryPostSentToAFrozenReplica() {
+		replicas.all().forEach((replica) -> replica.freeze(true));
+		this.client.post()
+			.uri("/api/visits")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+			.expectBody(String.class)
+			.isEqualTo("504 Gateway Timeout: the counter replica did not answer in time; try again shortly.\n");
+		assertThat(replicas.posts()).isEqualTo(1);
 	}
 
 	@Test

@@ -18,7 +18,8 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A stand-in for one counter replica: a public server answering like the counter
  * ({@code Hostname: backend-N}) and a management server with a readiness endpoint that
- * can be flipped to 503. {@code /headers} echoes the request headers.
+ * can be flipped to 503, or both frozen, as a paused container. A request with an
+ * {@code X-Echo-Headers} header gets its headers back.
  */
 final class CounterReplica {
 
@@ -37,6 +38,8 @@ final class CounterReplica {
 	private volatile boolean ready = true;
 
 	private volatile boolean hangingUpOnPost;
+
+	private volatile boolean frozen;
 
 	private volatile DisposableServer server;
 
@@ -68,6 +71,14 @@ final class CounterReplica {
 		this.ready = ready;
 	}
 
+	/**
+	 * Never answer, on either port, as a paused container: connections open, nothing
+	 * comes back.
+	 */
+	void freeze(boolean frozen) {
+		this.frozen = frozen;
+	}
+
 	/** Read a POST to the end, then close the connection without answering. */
 	void hangUpOnPost(boolean hangingUp) {
 		this.hangingUpOnPost = hangingUp;
@@ -77,6 +88,7 @@ final class CounterReplica {
 	void revive(int port, int managementPort) {
 		this.ready = true;
 		this.hangingUpOnPost = false;
+		this.frozen = false;
 		this.requests.set(0);
 		this.posts.set(0);
 		if (this.server == null) {
@@ -127,15 +139,21 @@ final class CounterReplica {
 	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
 		return request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
 			int visit = this.requests.incrementAndGet();
-			if (request.method().equals(HttpMethod.POST)) {
+			boolean post = request.method().equals(HttpMethod.POST);
+			if (post) {
 				this.posts.incrementAndGet();
+			}
+			if (this.frozen) {
+				return Mono.never();
+			}
+			if (post) {
 				if (this.hangingUpOnPost) {
 					response.withConnection(Connection::dispose);
 					return Mono.never();
 				}
 			}
 			StringBuilder text = new StringBuilder();
-			if (request.uri().startsWith("/headers")) {
+			if (request.requestHeaders().contains("X-Echo-Headers")) {
 				request.requestHeaders()
 					.forEach((header) -> text.append(header.getKey())
 						.append(": ")
@@ -151,6 +169,9 @@ final class CounterReplica {
 	}
 
 	private Publisher<Void> readiness(HttpServerRequest request, HttpServerResponse response) {
+		if (this.frozen) {
+			return Mono.never();
+		}
 		boolean up = this.ready;
 		return response.status(up ? 200 : 503)
 			.header("Content-Type", "application/json")

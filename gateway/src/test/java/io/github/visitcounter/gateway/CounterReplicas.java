@@ -9,6 +9,8 @@ import io.github.visitcounter.gateway.discovery.HostResolver;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.util.TestSocketUtils;
 
 /**
  * Three counter replicas on 127.0.0.2, .3 and .4, sharing one public and one management
@@ -49,6 +51,23 @@ final class CounterReplicas implements AutoCloseable {
 
 	int managementPort() {
 		return this.managementPort;
+	}
+
+	/**
+	 * Points the gateway at these replicas, and gives it a management port of its own: a
+	 * fixed one, as in production, so that Spring Cloud Gateway tells it apart from the
+	 * public port (it cannot when the port is 0).
+	 * @param registry the test's dynamic properties
+	 * @param gatewayManagementPort a free port for the gateway's management server
+	 */
+	void configure(DynamicPropertyRegistry registry, int gatewayManagementPort) {
+		registry.add("gateway.counter.port", this::port);
+		registry.add("spring.cloud.loadbalancer.health-check.port", this::managementPort);
+		registry.add("management.server.port", () -> gatewayManagementPort);
+	}
+
+	static int freePort() {
+		return TestSocketUtils.findAvailableTcpPort();
 	}
 
 	/** Every replica up, ready and answering, with fresh counts. */

@@ -10,41 +10,48 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One keep-alive connection, written to byte for byte: requests can be pipelined, which
- * HTTP clients never do, and each response is read to its end so the connection can be
- * used again. A response that does not come within five seconds fails the read.
+ * One connection written to byte for byte, for the requests no HTTP client would send:
+ * pipelined, malformed, hostile. Each response is read to its end, so the connection can
+ * be used again. A response that does not come within five seconds fails the read.
  */
-final class KeepAliveConnection implements AutoCloseable {
+final class RawHttpConnection implements AutoCloseable {
 
 	private final Socket socket;
 
 	private final InputStream in;
 
-	KeepAliveConnection(int port) throws IOException {
+	RawHttpConnection(int port) throws IOException {
 		this.socket = new Socket("127.0.0.1", port);
 		this.socket.setSoTimeout(5000);
 		this.in = this.socket.getInputStream();
+	}
+
+	/** Sends one request, exactly as written ({@code \n} is sent as CRLF). */
+	RawHttpConnection send(String request) throws IOException {
+		this.socket.getOutputStream().write(request.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+		return this;
 	}
 
 	/** Sends {@code GET} requests for these paths in one write. */
 	void get(String... paths) throws IOException {
 		StringBuilder requests = new StringBuilder();
 		for (String path : paths) {
-			requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			requests.append("GET ").append(path).append(" HTTP/1.1\nHost: localhost\n\n");
 		}
-		this.socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+		send(requests.toString());
 	}
 
 	/** Reads this many responses and returns their statuses. */
 	List<Integer> statuses(int responses) throws IOException {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < responses; i++) {
-			statuses.add(readResponse());
+			statuses.add(response().status());
 		}
 		return statuses;
 	}
 
-	private int readResponse() throws IOException {
+	/** Reads one response. */
+	Response response() throws IOException {
 		List<String> head = new ArrayList<>();
 		for (String line = readLine(); !line.isEmpty(); line = readLine()) {
 			head.add(line);
@@ -58,18 +65,24 @@ final class KeepAliveConnection implements AutoCloseable {
 			}
 			chunked |= lowerCase.startsWith("transfer-encoding:") && lowerCase.contains("chunked");
 		}
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		if (chunked) {
 			for (long size = Long.parseLong(readLine().trim(), 16); size > 0; size = Long.parseLong(readLine().trim(),
 					16)) {
-				this.in.readNBytes((int) size);
+				body.write(this.in.readNBytes((int) size));
 				readLine();
 			}
 			readLine();
 		}
 		else {
-			this.in.readNBytes((int) length);
+			body.write(this.in.readNBytes((int) length));
 		}
-		return Integer.parseInt(head.get(0).split(" ")[1]);
+		return new Response(head, body.toString(StandardCharsets.UTF_8));
+	}
+
+	/** Whether the server has closed the connection (reads until it has, or fails). */
+	boolean closedByServer() throws IOException {
+		return this.in.read() == -1;
 	}
 
 	private String readLine() throws IOException {
@@ -88,6 +101,32 @@ final class KeepAliveConnection implements AutoCloseable {
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
+	}
+
+	/**
+	 * @param head the status line and the header lines
+	 * @param body the body, decoded as UTF-8
+	 */
+	record Response(List<String> head, String body) {
+
+		int status() {
+			return Integer.parseInt(this.head.get(0).split(" ")[1]);
+		}
+
+		String version() {
+			return this.head.get(0).split(" ")[0];
+		}
+
+		String header(String name) {
+			String prefix = name.toLowerCase(Locale.ROOT) + ":";
+			return this.head.stream()
+				.skip(1)
+				.filter((line) -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
+				.map((line) -> line.substring(prefix.length()).trim())
+				.findFirst()
+				.orElse(null);
+		}
+
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.visitcounter.gateway.discovery;
 
+import io.github.visitcounter.gateway.routing.Failover;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -9,7 +11,8 @@ import org.springframework.context.annotation.Primary;
 /**
  * The counter's instances: resolved by DNS, health-checked, put in address order for
  * round robin (the load balancer's default), less those a retried request already failed
- * on. No caching supplier: the DNS supplier already publishes only changes.
+ * on ({@link Failover}). No caching supplier: the DNS supplier already publishes only
+ * changes.
  * <p>
  * Deliberately not a {@code @Configuration}: {@code LoadBalancerClientFactory} loads it
  * into the counter's own child context, and component scanning must not load it into the
@@ -47,7 +50,7 @@ public class CounterLoadBalancerConfiguration {
 			.withBase(addresses)
 			.withHealthChecks()
 			.with((ignored, healthChecked) -> new SortedServiceInstanceListSupplier(healthChecked))
-			.with((ignored, sorted) -> new FailoverServiceInstanceListSupplier(sorted))
+			.with((ignored, sorted) -> Failover.avoidingFailedReplicas(sorted))
 			.build(context);
 	}
 

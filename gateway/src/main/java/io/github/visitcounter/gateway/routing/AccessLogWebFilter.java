@@ -12,21 +12,27 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
  * Logs one line per request on the public port to the {@code access} logger: method,
- * path, status, the replica that answered and milliseconds to the response's first byte.
- * Logged when the response is committed, so that failures show the status the client got.
- * Off unless that logger's level is info (application.yaml).
+ * path, status, the replica that answered, milliseconds to the response's first byte and
+ * the request id the replicas saw. Logged when the response is committed, so that
+ * failures show the status the client got. Off unless that logger's level is info
+ * (application.yaml). Reactor Netty's own access log cannot name the replica that
+ * answered.
  */
-@Component
 class AccessLogWebFilter implements WebFilter, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger("access");
+
+	private final int order;
+
+	AccessLogWebFilter(int order) {
+		this.order = order;
+	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -46,9 +52,9 @@ class AccessLogWebFilter implements WebFilter, Ordered {
 
 	private void log(ServerWebExchange exchange, long start, AtomicBoolean logged, String outcome) {
 		if (logged.compareAndSet(false, true)) {
-			logger.info("{} {} {} {} {} ms", exchange.getRequest().getMethod(),
+			logger.info("{} {} {} {} {} ms {}", exchange.getRequest().getMethod(),
 					exchange.getRequest().getURI().getRawPath(), outcome, replica(exchange),
-					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), RequestIdHeadersFilter.of(exchange));
 		}
 	}
 
@@ -59,7 +65,7 @@ class AccessLogWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
+		return this.order;
 	}
 
 }

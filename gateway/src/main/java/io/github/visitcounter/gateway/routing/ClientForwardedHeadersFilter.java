@@ -8,7 +8,6 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -20,8 +19,13 @@ import org.springframework.web.server.ServerWebExchange;
  * The gateway's {@code XForwardedHeadersFilter} cannot do this: for a client it does not
  * trust it only removes the headers, and for one it trusts it keeps what the client sent.
  */
-@Component
 class ClientForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
+
+	private final int order;
+
+	ClientForwardedHeadersFilter(int order) {
+		this.order = order;
+	}
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
@@ -40,19 +44,19 @@ class ClientForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
 		URI uri = request.getURI();
 		String scheme = uri.getScheme();
 		headers.set("X-Forwarded-Proto", scheme);
-		String host = request.getHeaders().getFirst(HttpHeaders.HOST);
-		headers.set("X-Forwarded-Host", (host != null) ? host : uri.getAuthority());
+		// The host as parsed from a Host that request hygiene has checked (or from an
+		// absolute-form target), lower case: never the client's raw header
+		if (uri.getHost() != null) {
+			headers.set("X-Forwarded-Host", uri.getHost().toLowerCase(Locale.ROOT));
+		}
 		int port = (uri.getPort() != -1) ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
 		headers.set("X-Forwarded-Port", String.valueOf(port));
 		return headers;
 	}
 
-	/**
-	 * Runs after the gateway's own header filters, which remove forwarding headers only.
-	 */
 	@Override
 	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
+		return this.order;
 	}
 
 }

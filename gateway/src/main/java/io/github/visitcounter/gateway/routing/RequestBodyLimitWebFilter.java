@@ -11,46 +11,46 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Refuses request bodies over {@code gateway.routing.max-request-body-size} with 413. The
- * Retry filter makes the gateway hold a retried route's whole request body in memory
- * (before any route filter runs, so the {@code RequestSize} filter comes too late).
+ * Refuses request bodies over {@code gateway.edge.max-request-body-size} with 413: at
+ * once when {@code Content-Length} says so, and else as the body arrives, streamed or
+ * not. The retry filter makes the gateway hold a retried route's whole request body in
+ * memory, before any route filter runs, so the {@code RequestSize} filter would come too
+ * late.
  */
-@Component
 class RequestBodyLimitWebFilter implements WebFilter, Ordered {
+
+	private final int order;
 
 	private final long maxBytes;
 
-	RequestBodyLimitWebFilter(RoutingProperties routing) {
-		this.maxBytes = routing.maxRequestBodySize().toBytes();
+	RequestBodyLimitWebFilter(int order, DataSize maxRequestBodySize) {
+		this.order = order;
+		this.maxBytes = maxRequestBodySize.toBytes();
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		long length = exchange.getRequest().getHeaders().getContentLength();
-		if (length > this.maxBytes) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (request.getHeaders().getContentLength() > this.maxBytes) {
 			return Mono.error(new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE));
 		}
-		if (length >= 0) {
-			// HTTP framing holds the body to its declared length
-			return chain.filter(exchange);
-		}
-		return chain.filter(exchange.mutate().request(new LimitedBodyRequest(exchange.getRequest())).build());
+		return chain.filter(exchange.mutate().request(new LimitedBodyRequest(request)).build());
 	}
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE + 20;
+		return this.order;
 	}
 
 	/**
-	 * A request whose body (sent in chunks, of unknown length) fails past the limit.
+	 * A request whose body fails once it goes past the limit.
 	 */
 	private final class LimitedBodyRequest extends ServerHttpRequestDecorator {
 

@@ -5,7 +5,6 @@ import java.util.UUID;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -13,12 +12,26 @@ import org.springframework.web.server.ServerWebExchange;
  * when the request is retried on another replica, so that a visit a dying replica had
  * already counted is not counted again. An id sent by the client is replaced.
  */
-@Component
 class RequestIdHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	static final String HEADER = "X-Request-Id";
 
 	private static final String ATTRIBUTE = RequestIdHeadersFilter.class.getName() + ".id";
+
+	private final int order;
+
+	RequestIdHeadersFilter(int order) {
+		this.order = order;
+	}
+
+	/**
+	 * The id this request was given, if it reached a replica.
+	 * @param exchange the client's request
+	 * @return the id, or {@code -}
+	 */
+	static String of(ServerWebExchange exchange) {
+		return exchange.getAttributeOrDefault(ATTRIBUTE, "-");
+	}
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
@@ -33,7 +46,7 @@ class RequestIdHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
+		return this.order;
 	}
 
 }

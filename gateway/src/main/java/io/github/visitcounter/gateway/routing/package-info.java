@@ -1,5 +1,6 @@
 /**
- * Routing: the routes to the counter with their retries, the headers replicas receive,
- * the request size limit and the access log.
+ * Routing: the public port's whole request path ({@link RequestPathConfiguration}), from
+ * connection limits and request hygiene to the routes, retries and failover, and the
+ * headers replicas receive.
  */
 package io.github.visitcounter.gateway.routing;

@@ -1,5 +1,5 @@
 /**
- * System: what the gateway answers by itself, failures and the public port's refusal of
- * {@code /actuator}.
+ * System: failures as responses (one line, problem JSON or a page) and the Reactor Netty
+ * keep-alive fix both servers need.
  */
 package io.github.visitcounter.gateway.system;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestIdHeadersFilterTests {
 
-	private final RequestIdHeadersFilter filter = new RequestIdHeadersFilter();
+	private final RequestIdHeadersFilter filter = new RequestIdHeadersFilter(0);
 
 	@Test
 	void retriesOfOneRequestKeepItsId() {
