@@ -113,6 +113,33 @@ class ResilienceIT {
 	}
 
 	@Test
+	void pausedReplicaCostsNoFailedGet() {
+		RequestStream gets = RequestStream.of(this.client, 4);
+		this.streams.add(gets);
+		String victim = this.stack.containers("counter").get(0);
+		String hostname = hostnameOf(victim);
+		awaitTraffic(gets, 200);
+
+		this.stack.docker("pause", victim);
+		Instant paused = Instant.now();
+		try {
+			// out of the rotation once a health check has waited for it in vain
+			awaitTraffic(gets, 400);
+			await("%s out of rotation".formatted(hostname)).atMost(Duration.ofSeconds(20))
+				.until(() -> servedOnlyBy(gets, paused, hostname).isEmpty()
+						&& Duration.between(paused, Instant.now()).toSeconds() >= 5);
+		}
+		finally {
+			this.stack.docker("unpause", victim);
+		}
+		awaitBackInRotation(gets, hostname);
+
+		gets.close();
+		System.out.println("docker pause one replica: " + gets.summary());
+		assertThat(gets.failures()).as("failed GETs").isEmpty();
+	}
+
+	@Test
 	void redisOutageGivesFastClearServiceUnavailableAndEveryReplicaRecovers() {
 		String redis = this.stack.containers("redis").get(0);
 		this.stack.docker("stop", redis);
