@@ -10,6 +10,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,9 @@ class CounterLoadBalancingTests {
 
 	@Autowired
 	private LoadBalancerClientFactory loadBalancers;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private WebTestClient client;
 
@@ -150,9 +156,17 @@ class CounterLoadBalancingTests {
 	@Test
 	void sendsRetriesToAnotherReplicaThanTheOneThatFailed() {
 		CounterReplica refusing = replicas.get(1);
+		double retriesBefore = retries();
+		double refusedBefore = attempts(refusing);
+		double servedBefore = attempts(replicas.get(0)) + attempts(replicas.get(2));
 		refusing.stopServing();
 		assertThat(statuses(300, 8)).hasSize(300).containsOnly(200);
 		assertThat(refusing.requests()).isZero();
+		// Every attempt is timed by replica; each one on the refusing replica is retried
+		double refused = attempts(refusing) - refusedBefore;
+		assertThat(refused).isPositive();
+		assertThat(retries() - retriesBefore).isEqualTo(refused);
+		assertThat(attempts(replicas.get(0)) + attempts(replicas.get(2)) - servedBefore).isEqualTo(300);
 	}
 
 	@Test
@@ -266,6 +280,20 @@ class CounterLoadBalancingTests {
 		assertThat(page)
 			.contains("<h1>503 Service Unavailable</h1>", "no counter replica is available; try again shortly.")
 			.doesNotContain("Exception", "Whitelabel", "at io.", "at org.");
+	}
+
+	private double retries() {
+		Counter retries = this.meters.find("gateway.retries").tag("routeId", "visits-read").counter();
+		return (retries != null) ? retries.count() : 0;
+	}
+
+	private double attempts(CounterReplica replica) {
+		return this.meters.find("gateway.replica.requests")
+			.tag("replica", replica.address() + ":" + replicas.port())
+			.timers()
+			.stream()
+			.mapToDouble(Timer::count)
+			.sum();
 	}
 
 	private List<Integer> statuses(int requests, int concurrency) {

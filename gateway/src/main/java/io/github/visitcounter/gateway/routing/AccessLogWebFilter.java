@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.visitcounter.gateway.system.RequestLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -19,10 +20,10 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Logs one line per request on the public port to the {@code access} logger: method,
  * path, status, the replica that answered, milliseconds to the response's first byte and
- * the request id the replicas saw. Logged when the response is committed, so that
- * failures show the status the client got. Off unless that logger's level is info
- * (application.yaml). Reactor Netty's own access log cannot name the replica that
- * answered.
+ * the request id the replicas saw; with the request's trace and span ids where Boot's log
+ * pattern puts them. Logged when the response is committed, so that failures show the
+ * status the client got. Off unless that logger's level is info (application.yaml).
+ * Reactor Netty's own access log cannot name the replica that answered.
  */
 class AccessLogWebFilter implements WebFilter, Ordered {
 
@@ -52,9 +53,11 @@ class AccessLogWebFilter implements WebFilter, Ordered {
 
 	private void log(ServerWebExchange exchange, long start, AtomicBoolean logged, String outcome) {
 		if (logged.compareAndSet(false, true)) {
-			logger.info("{} {} {} {} {} ms {}", exchange.getRequest().getMethod(),
-					exchange.getRequest().getURI().getRawPath(), outcome, replica(exchange),
-					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), RequestIdHeadersFilter.of(exchange));
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			RequestLogContext.log(exchange,
+					() -> logger.info("{} {} {} {} {} ms {}", exchange.getRequest().getMethod(),
+							exchange.getRequest().getURI().getRawPath(), outcome, replica(exchange), millis,
+							EdgeHeadersFilter.requestId(exchange)));
 		}
 	}
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,8 @@ import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
@@ -30,7 +34,9 @@ import org.springframework.web.server.ServerWebExchange;
  * <p>
  * Two halves of one unit: a global filter that records, in the request's attributes, each
  * replica an attempt failed on, and the load balancer's supplier that leaves those out
- * (unless none would be left). The attribute is private to this class.
+ * (unless none would be left). The attribute is private to this class. The filter also
+ * counts retries, and ends a failed attempt's client span so that a trace shows every
+ * attempt.
  */
 public final class Failover {
 
@@ -40,12 +46,14 @@ public final class Failover {
 	}
 
 	/**
-	 * Records the replica an attempt failed on.
+	 * Records the replica an attempt failed on, and counts retries in
+	 * {@code gateway.retries}, by route.
 	 * @param order right after the load balancer's filter, which chooses the replica
+	 * @param meters where the retries are counted
 	 * @return the global filter
 	 */
-	static GlobalFilter filter(int order) {
-		return new RecordingFilter(order);
+	static GlobalFilter filter(int order, MeterRegistry meters) {
+		return new RecordingFilter(order, meters);
 	}
 
 	/**
@@ -78,11 +86,27 @@ public final class Failover {
 		};
 	}
 
-	private record RecordingFilter(int order) implements GlobalFilter, Ordered {
+	private record RecordingFilter(int order, MeterRegistry meters) implements GlobalFilter, Ordered {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-			return chain.filter(exchange).doOnError((ex) -> {
+			return Mono.defer(() -> {
+				// The retry filter numbers each attempt once it has ended: any number
+				// means
+				// this one is a retry (deferred, since a retry subscribes again)
+				Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+				if (exchange.getAttribute(RetryGatewayFilterFactory.RETRY_ITERATION_KEY) != null && route != null) {
+					this.meters.counter("gateway.retries", "routeId", route.getId()).increment();
+				}
+				return chain.filter(exchange);
+			}).doOnError((ex) -> { // The attempt's client span: Spring Cloud Gateway ends
+									// it only when the
+				// whole request fails, so a retried attempt would never be reported
+				Observation span = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+				if (span != null) {
+					exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+					span.error(ex).stop();
+				}
 				Response<ServiceInstance> chosen = exchange
 					.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 				if (chosen != null && chosen.hasServer()) {

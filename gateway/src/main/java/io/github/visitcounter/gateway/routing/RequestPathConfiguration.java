@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
@@ -39,7 +40,8 @@ import org.springframework.web.server.MethodNotAllowedException;
  * <li>Routes: only what the product serves (the allow-list), to the counter replicas,
  * round robin, with retries where they cannot count a visit twice.
  * <li>Global filters, for routed requests: failover after the load balancer.
- * <li>Headers sent to a replica: the forwarding headers, then the request id.
+ * <li>Headers sent to a replica: the forwarding headers and the request id, then the
+ * trace context, with one client span per attempt.
  * <li>What is not routed: the favicon, 405 with {@code Allow} on the product's paths, 404
  * elsewhere (WebFlux's own answer), all through one error handler.
  * </ol>
@@ -119,20 +121,22 @@ class RequestPathConfiguration {
 	// 4. Right after the load balancer: a retry avoids the replicas this request failed
 	// on
 	@Bean
-	GlobalFilter failover() {
-		return Failover.filter(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1);
+	GlobalFilter failover(MeterRegistry meters) {
+		return Failover.filter(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1, meters);
 	}
 
-	// 5a. Who the client is, from its own connection; whatever it said is dropped
+	// 5a. Who the client is and the request's id, from the gateway alone; what a client
+	// said of forwarding, ids or traces is dropped
 	@Bean
-	ClientForwardedHeadersFilter clientForwardedHeaders() {
-		return new ClientForwardedHeadersFilter(Ordered.LOWEST_PRECEDENCE - 1);
+	EdgeHeadersFilter edgeHeaders() {
+		return new EdgeHeadersFilter(Ordered.LOWEST_PRECEDENCE - 1);
 	}
 
-	// 5b. One id per client request, the same on every retry of it
+	// 5b. Then Spring Cloud Gateway's observation (lowest precedence) adds the trace
+	// context: one client span and timer per attempt, tagged by replica
 	@Bean
-	RequestIdHeadersFilter requestId() {
-		return new RequestIdHeadersFilter(Ordered.LOWEST_PRECEDENCE);
+	ReplicaRequestsObservationConvention replicaRequests() {
+		return new ReplicaRequestsObservationConvention();
 	}
 
 	// 6. What the gateway answers itself. Routes come first (handler-mapping.order in

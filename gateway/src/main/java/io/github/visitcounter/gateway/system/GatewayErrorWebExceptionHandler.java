@@ -111,8 +111,11 @@ class GatewayErrorWebExceptionHandler extends AbstractErrorWebExceptionHandler {
 
 	@Override
 	protected void logError(ServerRequest request, ServerResponse response, Throwable throwable) {
+		RequestLogContext.log(request.exchange(), () -> log(request, response.statusCode().value(), throwable));
+	}
+
+	private void log(ServerRequest request, int status, Throwable throwable) {
 		String summary = request.method() + " " + request.requestPath().value();
-		int status = response.statusCode().value();
 		if (status == 500) {
 			logger.error("{} failed", summary, throwable);
 		}
