@@ -20,9 +20,11 @@ request() { # port method path [header]
   exec 3<&-
 }
 
-for _ in $(seq 1 600); do
+# However slow the builder: a busy 2-core machine has taken over a minute to start a service
+deadline=$((SECONDS + 600))
+until request 8081 GET /actuator/health/readiness 2>/dev/null; do
   kill -0 "$app" 2>/dev/null || { echo "aot-training: the service exited before it answered" >&2; exit 1; }
-  request 8081 GET /actuator/health/readiness 2>/dev/null && break
+  ((SECONDS < deadline)) || { echo "aot-training: the service did not answer within 600 s" >&2; exit 1; }
   sleep 0.1
 done
 for _ in $(seq 1 20); do
