@@ -200,6 +200,14 @@ class CounterLoadBalancingTests {
 	}
 
 	@Test
+	void keepsRetriesWithinABudgetWhenEveryReplicaIsSlow() {
+		replicas.all().forEach((replica) -> replica.stall(true));
+		assertThat(statuses(400, 100)).hasSize(400).containsOnly(504);
+		// without a budget, every request would be tried on the replicas four times
+		assertThat(replicas.requests()).isBetween(400, 400 + 100 + 100);
+	}
+
+	@Test
 	void doesNotRetryPostSentToAFrozenReplica() {
 		replicas.all().forEach((replica) -> replica.freeze(true));
 		this.client.post()

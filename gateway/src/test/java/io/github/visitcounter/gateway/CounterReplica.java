@@ -41,6 +41,8 @@ final class CounterReplica {
 
 	private volatile boolean frozen;
 
+	private volatile boolean stalled;
+
 	private volatile DisposableServer server;
 
 	private volatile DisposableServer management;
@@ -79,6 +81,13 @@ final class CounterReplica {
 		this.frozen = frozen;
 	}
 
+	/**
+	 * Never answer requests on the public port, while passing health checks: overloaded.
+	 */
+	void stall(boolean stalled) {
+		this.stalled = stalled;
+	}
+
 	/** Read a POST to the end, then close the connection without answering. */
 	void hangUpOnPost(boolean hangingUp) {
 		this.hangingUpOnPost = hangingUp;
@@ -89,6 +98,7 @@ final class CounterReplica {
 		this.ready = true;
 		this.hangingUpOnPost = false;
 		this.frozen = false;
+		this.stalled = false;
 		this.requests.set(0);
 		this.posts.set(0);
 		if (this.server == null) {
@@ -143,7 +153,7 @@ final class CounterReplica {
 			if (post) {
 				this.posts.incrementAndGet();
 			}
-			if (this.frozen) {
+			if (this.frozen || this.stalled) {
 				return Mono.never();
 			}
 			if (post) {

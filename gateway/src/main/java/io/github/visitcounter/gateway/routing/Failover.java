@@ -4,6 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
@@ -35,8 +37,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Two halves of one unit: a global filter that records, in the request's attributes, each
  * replica an attempt failed on, and the load balancer's supplier that leaves those out
  * (unless none would be left). The attribute is private to this class. The filter also
- * counts retries, and ends a failed attempt's client span so that a trace shows every
- * attempt.
+ * counts retries, keeps them within a budget, and ends a failed attempt's client span so
+ * that a trace shows every attempt.
  */
 public final class Failover {
 
@@ -53,7 +55,7 @@ public final class Failover {
 	 * @return the global filter
 	 */
 	static GlobalFilter filter(int order, MeterRegistry meters) {
-		return new RecordingFilter(order, meters);
+		return new RecordingFilter(order, meters, new RetryBudget(() -> System.currentTimeMillis() / 1000));
 	}
 
 	/**
@@ -86,40 +88,121 @@ public final class Failover {
 		};
 	}
 
-	private record RecordingFilter(int order, MeterRegistry meters) implements GlobalFilter, Ordered {
+	private record RecordingFilter(int order, MeterRegistry meters,
+			RetryBudget budget) implements GlobalFilter, Ordered {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			// Deferred: a retry subscribes again, and the retry filter numbers an attempt
+			// once it has ended, so any number means this attempt is a retry
 			return Mono.defer(() -> {
-				// The retry filter numbers each attempt once it has ended: any number
-				// means
-				// this one is a retry (deferred, since a retry subscribes again)
-				Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-				if (exchange.getAttribute(RetryGatewayFilterFactory.RETRY_ITERATION_KEY) != null && route != null) {
-					this.meters.counter("gateway.retries", "routeId", route.getId()).increment();
+				if (exchange.getAttribute(RetryGatewayFilterFactory.RETRY_ITERATION_KEY) == null) {
+					this.budget.request();
+				}
+				else {
+					this.budget.retry();
+					Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+					this.meters.counter("gateway.retries", "routeId", (route != null) ? route.getId() : "none")
+						.increment();
 				}
 				return chain.filter(exchange);
-			}).doOnError((ex) -> { // The attempt's client span: Spring Cloud Gateway ends
-									// it only when the
-				// whole request fails, so a retried attempt would never be reported
-				Observation span = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
-				if (span != null) {
-					exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
-					span.error(ex).stop();
-				}
-				Response<ServiceInstance> chosen = exchange
-					.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-				if (chosen != null && chosen.hasServer()) {
-					Set<String> failed = exchange.getAttributeOrDefault(FAILED_REPLICAS, new HashSet<>());
-					failed.add(chosen.getServer().getInstanceId());
-					exchange.getAttributes().put(FAILED_REPLICAS, failed);
-				}
-			});
+			}).doOnError((ex) -> failed(exchange, ex)).onErrorMap((ex) -> this.budget.spent(), RetryBudgetSpent::new);
+		}
+
+		private void failed(ServerWebExchange exchange, Throwable ex) {
+			// Spring Cloud Gateway ends the attempt's client span only when the whole
+			// request fails: a retried attempt's would never be reported
+			Observation span = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+			if (span != null) {
+				exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+				span.error(ex).stop();
+			}
+			Response<ServiceInstance> chosen = exchange
+				.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+			if (chosen != null && chosen.hasServer()) {
+				Set<String> failed = exchange.getAttributeOrDefault(FAILED_REPLICAS, new HashSet<>());
+				failed.add(chosen.getServer().getInstanceId());
+				exchange.getAttributes().put(FAILED_REPLICAS, failed);
+			}
 		}
 
 		@Override
 		public int getOrder() {
 			return this.order;
+		}
+
+	}
+
+	/**
+	 * At most a fifth of the attempts of the last ten seconds are retries, and ten a
+	 * second whatever the load (Envoy's retry budget, which Spring Cloud Gateway's retry
+	 * filter lacks). One slow or paused replica takes far less; when every replica is
+	 * slow, retrying each timed-out read would multiply the load that made them slow.
+	 */
+	static final class RetryBudget {
+
+		private static final int SECONDS = 10;
+
+		private static final double SHARE = 0.2;
+
+		private static final int FLOOR = 10 * SECONDS;
+
+		// One slot a second: the second it counts, its first attempts and its retries
+		private final AtomicLongArray seconds = new AtomicLongArray(SECONDS);
+
+		private final AtomicLongArray requests = new AtomicLongArray(SECONDS);
+
+		private final AtomicLongArray retries = new AtomicLongArray(SECONDS);
+
+		private final LongSupplier clock;
+
+		RetryBudget(LongSupplier epochSeconds) {
+			this.clock = epochSeconds;
+		}
+
+		void request() {
+			this.requests.incrementAndGet(slot());
+		}
+
+		void retry() {
+			this.retries.incrementAndGet(slot());
+		}
+
+		/** Whether the retries of the last ten seconds have used up the budget. */
+		boolean spent() {
+			long now = this.clock.getAsLong();
+			long requests = 0;
+			long retries = 0;
+			for (int i = 0; i < SECONDS; i++) {
+				if (now - this.seconds.get(i) < SECONDS) {
+					requests += this.requests.get(i);
+					retries += this.retries.get(i);
+				}
+			}
+			return retries >= Math.max(FLOOR, SHARE * (requests + retries));
+		}
+
+		private int slot() {
+			long now = this.clock.getAsLong();
+			int slot = (int) (now % SECONDS);
+			long counted = this.seconds.get(slot);
+			if (counted != now && this.seconds.compareAndSet(slot, counted, now)) {
+				this.requests.set(slot, 0);
+				this.retries.set(slot, 0);
+			}
+			return slot;
+		}
+
+	}
+
+	/**
+	 * A failure not to retry: the retry budget is spent. Its cause says how the attempt
+	 * failed, for the answer the client gets.
+	 */
+	static final class RetryBudgetSpent extends RuntimeException {
+
+		RetryBudgetSpent(Throwable cause) {
+			super("retry budget spent", cause, false, false);
 		}
 
 	}
