@@ -3,6 +3,7 @@ package io.github.visitcounter.counter.visits;
 import java.time.Duration;
 import java.util.List;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -25,6 +26,9 @@ class VisitCounter {
 	private static final RedisScript<List<Object>> COUNT_VISIT = script("scripts/count-visit.lua");
 
 	private static final RedisScript<List<Object>> READ_VISITS = script("scripts/read-visits.lua");
+
+	// Short: a paused Redis answers neither call, and the client waits for both
+	private static final Duration RECHECK_TIMEOUT = Duration.ofMillis(250);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -96,18 +100,42 @@ class VisitCounter {
 		List<String> keys = List.of(this.readKeys.get(0), this.readKeys.get(1), this.readKeys.get(2),
 				this.requestsKey + requestId);
 		String deadline = Long.toString(this.clock.millis() + this.deadline);
-		return this.redis
+		Mono<Visits> visit = this.redis
 			.execute(COUNT_VISIT, keys,
 					List.of(this.hostname, requestId, this.requestIdTtl, deadline, spread, Visits.GONE))
 			.single()
-			.flatMap((reply) -> reply.isEmpty()
-					? Mono.error(new QueryTimeoutException("Redis ran the visit after its deadline; nothing counted"))
+			.flatMap((reply) -> reply.isEmpty() ? Mono.error(new LateVisitException())
 					: Mono.just(Visits.of(this.hostname, reply)));
+		if (requestId.isEmpty()) {
+			return visit;
+		}
+		// No reply within the timeout: Redis may still have counted the visit in time,
+		// the
+		// reply held up on its way (this JVM stalled, say). The same call again, on the
+		// same connection so after the first, is past the deadline and only returns the
+		// number already given, if any. Lettuce has no such retry of its own.
+		return visit.onErrorResume(VisitCounter::isTimeout,
+				(timeout) -> visit.timeout(RECHECK_TIMEOUT).onErrorMap((ex) -> timeout));
+	}
+
+	private static boolean isTimeout(Throwable ex) {
+		return ex instanceof QueryTimeoutException && ex.getCause() instanceof RedisCommandTimeoutException;
 	}
 
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	static RedisScript<List<Object>> script(String location) {
 		return RedisScript.of(new ClassPathResource(location), (Class) List.class);
+	}
+
+	/**
+	 * Redis ran the visit after its deadline and counted nothing.
+	 */
+	static final class LateVisitException extends QueryTimeoutException {
+
+		LateVisitException() {
+			super("Redis ran the visit after its deadline; nothing was counted");
+		}
+
 	}
 
 }
