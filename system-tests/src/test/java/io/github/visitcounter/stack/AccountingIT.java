@@ -61,6 +61,9 @@ class AccountingIT {
 	@AfterEach
 	void visitsCountedAreTheVisitsAnswered() {
 		this.loads.forEach(MixedLoad::close);
+		if (this.loads.isEmpty()) {
+			return;
+		}
 		List<Visit> answered = this.loads.stream().flatMap((load) -> load.visits().stream()).toList();
 		long undecided = this.loads.stream().mapToLong((load) -> load.undecided().size()).sum();
 		long counted = count() - this.countBefore;
@@ -120,7 +123,10 @@ class AccountingIT {
 	@Test
 	void recreatedReplicasAreTheOnlyOnesListedAndTheSpreadAddsUp() {
 		Set<String> before = runningHostnames();
-		MixedLoad load = load();
+		// Not in the exact accounting: with every replica replaced at once, answers are
+		// lost between a stopping replica and the gateway, which Redis cannot know of
+		MixedLoad load = MixedLoad.start(this.stack, CLIENTS);
+		long countBefore = this.countBefore;
 		awaitAnswers(load, 300);
 
 		this.stack.compose("up", "-d", "--no-build", "--no-deps", "--force-recreate", "--scale", "counter=3",
@@ -156,7 +162,14 @@ class AccountingIT {
 		assertThat(percentages.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
 
 		load.close();
+		long counted = count() - countBefore;
 		System.out.println("Replicas recreated under mixed load: " + load.summary());
+		System.out.printf(
+				"Replicas recreated: %d visits counted in Redis, %d answered with a visit number (%d requests"
+						+ " whose outcome the client cannot know)%n",
+				counted, load.visits().size(), load.undecided().size());
+		assertThat(load.visits()).extracting(Visit::number).doesNotHaveDuplicates();
+		assertThat(counted).as("visits counted").isGreaterThanOrEqualTo(load.visits().size());
 	}
 
 	/**
