@@ -9,7 +9,7 @@
   const replicas = document.getElementById('replicas');
   const status = document.getElementById('status');
 
-  function replicaItem(name, count, total, current) {
+  function replicaItem(name, count, percent, total, current) {
     const item = document.createElement('li');
     if (name === current) {
       item.classList.add('current');
@@ -23,18 +23,36 @@
     meter.value = count;
     const figure = document.createElement('span');
     figure.className = 'count';
-    figure.textContent = `${count} · ${total > 0 ? Math.floor(count * 100 / total) : 0}%`;
+    figure.textContent = `${count} · ${percent}%`;
     item.append(label, meter, figure);
     return item;
   }
 
+  // Whole percentages that add up to 100, as the server renders them: each part rounded down, the points
+  // still missing to the parts that lost the most to rounding
+  function percentages(counts, total) {
+    if (total === 0) {
+      return counts.map(() => 0);
+    }
+    const percents = counts.map((count) => Math.floor(count * 100 / total));
+    const missing = 100 - percents.reduce((sum, percent) => sum + percent, 0);
+    counts.map((count, i) => [(count * 100) % total, i])
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+      .slice(0, missing)
+      .forEach(([, i]) => { percents[i] += 1; });
+    return percents;
+  }
+
   function show(visits) {
     const spread = Object.entries(visits.replicas);
-    const total = spread.reduce((sum, [, count]) => sum + count, 0);
+    const counts = spread.map(([, count]) => count);
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    const percents = percentages(counts, total);
     number.textContent = visits.visits;
     hostname.textContent = visits.hostname;
     document.title = `Visit number ${visits.visits}`;
-    replicas.replaceChildren(...spread.map(([name, count]) => replicaItem(name, count, total, visits.hostname)));
+    replicas.replaceChildren(...spread.map(([name, count], i) =>
+      replicaItem(name, count, percents[i], total, visits.hostname)));
   }
 
   async function visitAgain() {

@@ -133,6 +133,32 @@ class LifecycleIntegrationTests {
 	}
 
 	@Test
+	void presenceIsKeptWhileRunningAndRemovedOnceStopped() throws Exception {
+		try (ConfigurableApplicationContext app = start("--counter.presence.refresh-interval=200ms")) {
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(presenceExpiry()).isGreaterThan(redisMillis() + 5_000));
+			long renewed = presenceExpiry();
+			await().atMost(Duration.ofSeconds(10)).until(() -> presenceExpiry() > renewed);
+		}
+		assertThat(redisCli("ZSCORE", "visits:presence", "replica-test")).isBlank();
+	}
+
+	@Test
+	void sharesOfReplicasLongGoneAreFoldedIntoOneSum() throws Exception {
+		redisCli("HSET", "visits:replicas", "replica-long-gone", "5");
+		redisCli("INCRBY", "visits", "5");
+		long goneBefore = longOrZero(redisCli("HGET", "visits:replicas", "(gone)"));
+		try (ConfigurableApplicationContext app = start("--counter.presence.refresh-interval=200ms",
+				"--counter.presence.fold-after=0s")) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> redisCli("HEXISTS", "visits:replicas", "replica-long-gone").equals("0"));
+		}
+		assertThat(longOrZero(redisCli("HGET", "visits:replicas", "(gone)"))).isEqualTo(goneBefore + 5);
+		long shares = redisCli("HVALS", "visits:replicas").lines().mapToLong(Long::parseLong).sum();
+		assertThat(shares).isEqualTo(Long.parseLong(redisCli("GET", "visits")));
+	}
+
+	@Test
 	void keepsServingWhileReadinessRefusesTrafficDuringTheDrainDelay() {
 		ConfigurableApplicationContext app = start("--counter.shutdown.drain-delay=2s");
 		try {
@@ -166,6 +192,26 @@ class LifecycleIntegrationTests {
 		all.addAll(Arrays.asList(args));
 		return new SpringApplicationBuilder(CounterServiceApplication.class, OwnNettyResources.class)
 			.run(all.toArray(String[]::new));
+	}
+
+	private static long presenceExpiry() throws IOException, InterruptedException {
+		return longOrZero(redisCli("ZSCORE", "visits:presence", "replica-test"));
+	}
+
+	private static long redisMillis() throws IOException, InterruptedException {
+		List<String> time = redisCli("TIME").lines().toList();
+		return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+	}
+
+	private static String redisCli(String... command) throws IOException, InterruptedException {
+		String[] line = new String[command.length + 1];
+		line[0] = "redis-cli";
+		System.arraycopy(command, 0, line, 1, command.length);
+		return redis.execInContainer(line).getStdout().strip();
+	}
+
+	private static long longOrZero(String value) {
+		return value.isBlank() ? 0 : (long) Double.parseDouble(value);
 	}
 
 	private static List<String> redisClientsBesidesRedisCli() throws IOException, InterruptedException {

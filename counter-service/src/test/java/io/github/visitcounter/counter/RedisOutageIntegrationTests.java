@@ -1,6 +1,7 @@
 package io.github.visitcounter.counter;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -42,6 +44,9 @@ class RedisOutageIntegrationTests {
 	@Autowired
 	private GenericContainer<?> redis;
 
+	@Autowired
+	private ReactiveStringRedisTemplate template;
+
 	@LocalManagementPort
 	private int managementPort;
 
@@ -68,6 +73,31 @@ class RedisOutageIntegrationTests {
 	}
 
 	@Test
+	void visitAnswered503IsNotCountedWhenRedisRunsItLater() {
+		long before = total();
+		pauseRedis();
+		// Lettuce has written the script to Redis's socket and gives up after its
+		// timeout;
+		// Redis runs it when it resumes, past the visit's deadline
+		this.client.get()
+			.uri("/")
+			.header("X-Request-Id", "paused-" + System.nanoTime())
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.returnResult();
+		expectStoreUnavailableProblem(this.client.post().uri("/api/visits"));
+		unpauseRedis();
+		// Read on the connection the late scripts went out on, so after Redis has run
+		// them
+		long after = await("Redis answering again").atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(this::total, Objects::nonNull);
+		assertThat(after).isEqualTo(before);
+	}
+
+	@Test
 	void recoversByItselfWhenRedisAnswersAgain() {
 		pauseRedis();
 		this.client.get().uri("/").exchange().expectStatus().isEqualTo(503).expectBody().returnResult();
@@ -89,6 +119,11 @@ class RedisOutageIntegrationTests {
 		await().atMost(Duration.ofSeconds(30))
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(status(management(), READINESS)).isEqualTo(HttpStatus.OK));
+	}
+
+	private Long total() {
+		String total = this.template.opsForValue().get("visits").block(Duration.ofSeconds(5));
+		return (total != null) ? Long.parseLong(total) : 0;
 	}
 
 	static void expectStoreUnavailableProblem(WebTestClient.RequestHeadersSpec<?> request) {

@@ -31,6 +31,8 @@ class VisitsIntegrationTests {
 	private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,"
 			+ "image/avif,image/webp,*/*;q=0.8";
 
+	private static final Pattern PAGE_PERCENT = Pattern.compile("<span class=\"count\">\\d+ · (\\d+)%</span>");
+
 	private static final Pattern TEXT = Pattern.compile("Visit number (\\d+)\nHostname: replica-test\n");
 
 	@Autowired
@@ -132,6 +134,50 @@ class VisitsIntegrationTests {
 			.isEqualTo("default-src 'none'; script-src " + InlineBlock.hashSource(page, "script") + "; style-src "
 					+ InlineBlock.hashSource(page, "style") + "; connect-src 'self'; img-src 'self' data:; "
 					+ "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+	}
+
+	@Test
+	void pageShowsTheClientAddressTheGatewaySaw() {
+		String page = this.client.get()
+			.uri("/")
+			.header(HttpHeaders.ACCEPT, BROWSER_ACCEPT)
+			.header("X-Forwarded-For", "203.0.113.7")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(page).contains("Your address: <span id=\"client-address\">203.0.113.7</span>");
+	}
+
+	@Test
+	void pagePercentagesAddUpTo100() {
+		this.redis.opsForHash().put("visits:replicas", "replica-other", "2").block(Duration.ofSeconds(5));
+		this.redis.opsForValue().increment("visits", 2).block(Duration.ofSeconds(5));
+		this.redis.opsForZSet()
+			.add("visits:presence", "replica-other", System.currentTimeMillis() + 60_000)
+			.block(Duration.ofSeconds(5));
+		try {
+			String page = this.client.get()
+				.uri("/")
+				.header(HttpHeaders.ACCEPT, BROWSER_ACCEPT)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody();
+			List<Integer> percentages = PAGE_PERCENT.matcher(page)
+				.results()
+				.map((match) -> Integer.parseInt(match.group(1)))
+				.toList();
+			assertThat(percentages).hasSizeGreaterThanOrEqualTo(2);
+			assertThat(percentages.stream().mapToInt(Integer::intValue).sum()).as(page).isEqualTo(100);
+		}
+		finally {
+			this.redis.opsForZSet().remove("visits:presence", "replica-other").block(Duration.ofSeconds(5));
+		}
 	}
 
 	@ParameterizedTest

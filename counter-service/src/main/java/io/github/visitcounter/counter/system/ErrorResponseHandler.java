@@ -91,8 +91,8 @@ class ErrorResponseHandler implements ErrorWebExceptionHandler, Ordered {
 
 	private void log(ServerHttpRequest request, Failure failure, Throwable ex) {
 		switch (failure.kind()) {
-			case STORE -> logger.warn("%s %s: visit store unavailable (%s)".formatted(request.getMethod(),
-					request.getPath(), NestedExceptionUtils.getMostSpecificCause(ex)));
+			case STORE -> logger.warn("%s %s: %s (%s)".formatted(request.getMethod(), request.getPath(),
+					failure.detail(), NestedExceptionUtils.getMostSpecificCause(ex)));
 			case UNEXPECTED -> logger.error("%s %s failed".formatted(request.getMethod(), request.getPath()), ex);
 			case CLIENT -> {
 				if (logger.isDebugEnabled()) {

@@ -2,6 +2,7 @@ package io.github.visitcounter.counter.system;
 
 import java.util.stream.Collectors;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 
 import org.springframework.dao.DataAccessException;
@@ -25,6 +26,8 @@ record Failure(HttpStatusCode status, String detail, HttpHeaders headers, Kind k
 
 	static final String STORE_UNAVAILABLE = "the visit store (Redis) is unreachable; try again shortly.";
 
+	static final String STORE_FULL = "the visit store (Redis) is full: no visit can be counted until it has room again.";
+
 	enum Kind {
 
 		/** The client's request was refused. */
@@ -41,6 +44,9 @@ record Failure(HttpStatusCode status, String detail, HttpHeaders headers, Kind k
 	static Failure of(Throwable ex) {
 		if (ex instanceof ResponseStatusException statusException) {
 			return fromStatus(statusException);
+		}
+		if (isStoreFull(ex)) {
+			return new Failure(HttpStatus.SERVICE_UNAVAILABLE, STORE_FULL, HttpHeaders.EMPTY, Kind.STORE);
 		}
 		if (isStoreFailure(ex)) {
 			return new Failure(HttpStatus.SERVICE_UNAVAILABLE, STORE_UNAVAILABLE, HttpHeaders.EMPTY, Kind.STORE);
@@ -90,6 +96,18 @@ record Failure(HttpStatusCode status, String detail, HttpHeaders headers, Kind k
 			default -> (ex.getStatusCode().is5xxServerError()) ? "something went wrong on our side; it has been logged."
 					: "the request was refused.";
 		};
+	}
+
+	// Redis refuses writes past maxmemory (policy noeviction) rather than evicting the
+	// count
+	private static boolean isStoreFull(Throwable ex) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof RedisCommandExecutionException && candidate.getMessage() != null
+					&& candidate.getMessage().startsWith("OOM ")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isStoreFailure(Throwable ex) {

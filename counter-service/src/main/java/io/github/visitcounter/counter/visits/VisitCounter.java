@@ -1,44 +1,64 @@
 package io.github.visitcounter.counter.visits;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
  * Counts visits in Redis. A visit is one Lua script, so the total and this replica's
- * share always move together, whatever the number of replicas.
+ * share always move together, whatever the number of replicas, and the spread comes back
+ * with them. The script is given a deadline: Redis counts nothing when it runs the script
+ * later than the counter still waits for the answer, so a client told 503 never has a
+ * visit counted.
  */
 @Component
 class VisitCounter {
 
-	private static final RedisScript<Long> COUNT_VISIT = RedisScript
-		.of(new ClassPathResource("scripts/count-visit.lua"), Long.class);
+	private static final RedisScript<List<Object>> COUNT_VISIT = script("scripts/count-visit.lua");
+
+	private static final RedisScript<List<Object>> READ_VISITS = script("scripts/read-visits.lua");
+
+	// Short: a paused Redis answers neither call, and the client waits for both
+	private static final Duration RECHECK_TIMEOUT = Duration.ofMillis(250);
 
 	private final ReactiveStringRedisTemplate redis;
 
+	private final RedisClock clock;
+
 	private final String hostname;
 
-	private final String visitsKey;
+	private final long deadline;
 
-	private final String replicasKey;
+	private final List<String> readKeys;
 
 	private final String requestsKey;
 
 	private final String requestIdTtl;
 
-	VisitCounter(ReactiveStringRedisTemplate redis, CounterProperties properties) {
+	VisitCounter(ReactiveStringRedisTemplate redis, RedisClock clock, CounterProperties properties,
+			DataRedisProperties redisProperties) {
+		Duration timeout = redisProperties.getTimeout();
+		if (timeout != null && properties.deadline().compareTo(timeout) >= 0) {
+			throw new IllegalStateException("counter.deadline (%s) must be shorter than spring.data.redis.timeout (%s),"
+					+ " or a visit could be counted after its client was told 503".formatted(properties.deadline(),
+							timeout));
+		}
 		this.redis = redis;
+		this.clock = clock;
 		this.hostname = properties.hostname();
-		this.visitsKey = properties.keys().visits();
-		this.replicasKey = properties.keys().replicas();
-		this.requestsKey = properties.keys().requests();
+		this.deadline = properties.deadline().toMillis();
+		CounterProperties.Keys keys = properties.keys();
+		this.readKeys = List.of(keys.visits(), keys.replicas(), keys.presence());
+		this.requestsKey = keys.requests();
 		this.requestIdTtl = Long.toString(Math.max(1, properties.requestIds().ttl().toSeconds()));
 	}
 
@@ -52,19 +72,18 @@ class VisitCounter {
 	 * @return the new total, or the number already given to that request id
 	 */
 	Mono<Long> count(String requestId) {
-		return this.redis
-			.execute(COUNT_VISIT, List.of(this.visitsKey, this.replicasKey, this.requestsKey + requestId),
-					List.of(this.hostname, requestId, this.requestIdTtl))
-			.single();
+		return count(requestId, "").map(Visits::visits);
 	}
 
 	/**
-	 * Count one visit served by this replica, once per request id, then read the spread.
+	 * Count one visit served by this replica, once per request id, and read the spread in
+	 * the same step.
 	 * @param requestId the id the gateway gave the request, or an empty string
-	 * @return the new total and the spread
+	 * @return the new total, or the number already given to that request id, and the
+	 * spread
 	 */
 	Mono<Visits> countWithSpread(String requestId) {
-		return withSpread(count(requestId));
+		return count(requestId, "spread");
 	}
 
 	/**
@@ -72,19 +91,51 @@ class VisitCounter {
 	 * @return the total (0 before the first visit) and the spread
 	 */
 	Mono<Visits> current() {
-		return withSpread(this.redis.opsForValue().get(this.visitsKey).map(Long::parseLong).defaultIfEmpty(0L));
+		return this.redis.execute(READ_VISITS, this.readKeys, List.of(this.hostname, Visits.GONE))
+			.single()
+			.map((reply) -> Visits.of(this.hostname, reply));
 	}
 
-	// The spread is read after the total: zipped, a failure of both reads would report
-	// one and drop the other
-	private Mono<Visits> withSpread(Mono<Long> total) {
-		return total.flatMap((visits) -> spread().map((spread) -> new Visits(visits, this.hostname, spread)));
+	private Mono<Visits> count(String requestId, String spread) {
+		List<String> keys = List.of(this.readKeys.get(0), this.readKeys.get(1), this.readKeys.get(2),
+				this.requestsKey + requestId);
+		String deadline = Long.toString(this.clock.millis() + this.deadline);
+		Mono<Visits> visit = this.redis
+			.execute(COUNT_VISIT, keys,
+					List.of(this.hostname, requestId, this.requestIdTtl, deadline, spread, Visits.GONE))
+			.single()
+			.flatMap((reply) -> reply.isEmpty() ? Mono.error(new LateVisitException())
+					: Mono.just(Visits.of(this.hostname, reply)));
+		if (requestId.isEmpty()) {
+			return visit;
+		}
+		// No reply within the timeout: Redis may still have counted the visit in time,
+		// the
+		// reply held up on its way (this JVM stalled, say). The same call again, on the
+		// same connection so after the first, is past the deadline and only returns the
+		// number already given, if any. Lettuce has no such retry of its own.
+		return visit.onErrorResume(VisitCounter::isTimeout,
+				(timeout) -> visit.timeout(RECHECK_TIMEOUT).onErrorMap((ex) -> timeout));
 	}
 
-	private Mono<Map<String, Long>> spread() {
-		return this.redis.<String, String>opsForHash()
-			.entries(this.replicasKey)
-			.collectMap(Map.Entry::getKey, (entry) -> Long.parseLong(entry.getValue()), TreeMap::new);
+	private static boolean isTimeout(Throwable ex) {
+		return ex instanceof QueryTimeoutException && ex.getCause() instanceof RedisCommandTimeoutException;
+	}
+
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	static RedisScript<List<Object>> script(String location) {
+		return RedisScript.of(new ClassPathResource(location), (Class) List.class);
+	}
+
+	/**
+	 * Redis ran the visit after its deadline and counted nothing.
+	 */
+	static final class LateVisitException extends QueryTimeoutException {
+
+		LateVisitException() {
+			super("Redis ran the visit after its deadline; nothing was counted");
+		}
+
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.github.visitcounter.counter.visits;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -101,12 +100,11 @@ class VisitsHandler {
 	}
 
 	private Mono<ServerResponse> page(Visits visits, ServerRequest request) {
-		String client = request.remoteAddress()
-			.map(InetSocketAddress::getAddress)
-			.map(InetAddress::getHostAddress)
-			.orElse("");
-		Map<String, Object> model = Map.of("visits", visits, "spreadTotal", visits.spreadTotal(), "client", client,
-				"style", this.assets.style(), "script", this.assets.script());
+		// The address the gateway saw, from X-Forwarded-For: an unresolved address, whose
+		// host string is the text the header carried (getAddress() is null)
+		String client = request.remoteAddress().map(InetSocketAddress::getHostString).orElse("");
+		Map<String, Object> model = Map.of("visits", visits, "shares", visits.shares(), "spreadTotal",
+				visits.spreadTotal(), "client", client, "style", this.assets.style(), "script", this.assets.script());
 		return ServerResponse.ok().cacheControl(NO_STORE).contentType(TEXT_HTML_UTF8).render("visits", model);
 	}
 

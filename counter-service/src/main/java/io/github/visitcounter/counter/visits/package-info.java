@@ -1,5 +1,5 @@
 /**
- * Counting visits: the HTTP routes, their content negotiation, the atomic Redis script
- * and the {@code counter.*} properties.
+ * Counting visits: the HTTP routes, their content negotiation, the atomic Redis scripts,
+ * the replicas' presence in Redis and the {@code counter.*} properties.
  */
 package io.github.visitcounter.counter.visits;

@@ -2,6 +2,7 @@ package io.github.visitcounter.counter.system;
 
 import java.util.List;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,16 @@ class FailureTests {
 			assertThat(failure.line())
 				.isEqualTo("503 Service Unavailable: the visit store (Redis) is unreachable; try again shortly.");
 		});
+	}
+
+	@Test
+	void redisAtItsMemoryLimitMeansTheStoreIsFull() {
+		Failure failure = Failure.of(new RedisSystemException("Error in execution",
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'.")));
+		assertThat(failure.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(failure.kind()).isEqualTo(Failure.Kind.STORE);
+		assertThat(failure.line()).isEqualTo("503 Service Unavailable: the visit store (Redis) is full: no visit can"
+				+ " be counted until it has room again.");
 	}
 
 	@Test
