@@ -1,6 +1,7 @@
 package io.github.visitcounter.counter;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
