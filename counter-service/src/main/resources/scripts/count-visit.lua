@@ -6,7 +6,8 @@
 -- ARGV[1] this replica's name, ARGV[2] the request id ('' when none), ARGV[3] seconds to remember it,
 -- ARGV[4] the deadline (milliseconds, Redis's clock), ARGV[5] 'spread' for the spread too, ARGV[6] the name
 -- of the gone replicas' sum.
--- Returns {total}, {total, name, visits, ...} with the spread, or {} when run too late: nothing counted.
+-- Returns {total}, {total, name, visits, ...} with the spread, or {} when run too late: nothing counted. A
+-- number already given to the request id comes back negated: nothing was counted either.
 local time = redis.call('TIME')
 local now = time[1] * 1000 + math.floor(time[2] / 1000)
 local total
@@ -24,7 +25,7 @@ else
     redis.call('SET', KEYS[4], total, 'EX', ARGV[3])
   end
 end
-local reply = {total}
+local reply = {given and -total or total}
 if ARGV[5] ~= 'spread' then
   return reply
 end

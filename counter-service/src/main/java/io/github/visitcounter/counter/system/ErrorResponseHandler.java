@@ -54,7 +54,7 @@ class ErrorResponseHandler implements ErrorWebExceptionHandler, Ordered {
 			return Mono.error(ex);
 		}
 		Failure failure = Failure.of(ex);
-		log(exchange.getRequest(), failure, ex);
+		RequestLogContext.log(exchange, () -> log(exchange.getRequest(), failure, ex));
 		exchange.getResponse().getHeaders().remove(HttpHeaders.CONTENT_TYPE);
 		return respond(exchange.getRequest(), failure).flatMap((response) -> response.writeTo(exchange, this.context));
 	}

@@ -1,9 +1,11 @@
 package io.github.visitcounter.counter.visits;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -44,8 +46,10 @@ class VisitCounter {
 
 	private final String requestIdTtl;
 
+	private final VisitMetrics metrics;
+
 	VisitCounter(ReactiveStringRedisTemplate redis, RedisClock clock, CounterProperties properties,
-			DataRedisProperties redisProperties) {
+			DataRedisProperties redisProperties, MeterRegistry meters) {
 		Duration timeout = redisProperties.getTimeout();
 		if (timeout != null && properties.deadline().compareTo(timeout) >= 0) {
 			throw new IllegalStateException("counter.deadline (%s) must be shorter than spring.data.redis.timeout (%s),"
@@ -60,6 +64,7 @@ class VisitCounter {
 		this.readKeys = List.of(keys.visits(), keys.replicas(), keys.presence());
 		this.requestsKey = keys.requests();
 		this.requestIdTtl = Long.toString(Math.max(1, properties.requestIds().ttl().toSeconds()));
+		this.metrics = new VisitMetrics(meters, this.hostname);
 	}
 
 	String hostname() {
@@ -100,22 +105,48 @@ class VisitCounter {
 		List<String> keys = List.of(this.readKeys.get(0), this.readKeys.get(1), this.readKeys.get(2),
 				this.requestsKey + requestId);
 		String deadline = Long.toString(this.clock.millis() + this.deadline);
-		Mono<Visits> visit = this.redis
+		Mono<List<Object>> call = this.redis
 			.execute(COUNT_VISIT, keys,
 					List.of(this.hostname, requestId, this.requestIdTtl, deadline, spread, Visits.GONE))
-			.single()
-			.flatMap((reply) -> reply.isEmpty() ? Mono.error(new LateVisitException())
-					: Mono.just(Visits.of(this.hostname, reply)));
+			.single();
 		if (requestId.isEmpty()) {
-			return visit;
+			return call.flatMap((reply) -> visits(reply, false)).doOnError(this.metrics::refused);
 		}
 		// No reply within the timeout: Redis may still have counted the visit in time,
 		// the
 		// reply held up on its way (this JVM stalled, say). The same call again, on the
-		// same connection so after the first, is past the deadline and only returns the
-		// number already given, if any. Lettuce has no such retry of its own.
-		return visit.onErrorResume(VisitCounter::isTimeout,
-				(timeout) -> visit.timeout(RECHECK_TIMEOUT).onErrorMap((ex) -> timeout));
+		// same
+		// connection so after the first, is past the deadline and only returns the number
+		// already given, if any: then it was the first call that counted it. Lettuce has
+		// no
+		// such retry of its own.
+		return call.flatMap((reply) -> visits(reply, false))
+			.onErrorResume(VisitCounter::isTimeout,
+					(timeout) -> call.timeout(RECHECK_TIMEOUT)
+						.onErrorMap((ex) -> timeout)
+						.flatMap((reply) -> visits(reply, true)))
+			.doOnError(this.metrics::refused);
+	}
+
+	private Mono<Visits> visits(List<Object> reply, boolean recheck) {
+		if (reply.isEmpty()) {
+			return Mono.error(new LateVisitException());
+		}
+		long total = ((Number) reply.get(0)).longValue();
+		if (total >= 0) {
+			this.metrics.counted();
+			return Mono.just(Visits.of(this.hostname, reply));
+		}
+		// The number this request id was given already, by another call
+		if (recheck) {
+			this.metrics.counted();
+		}
+		else {
+			this.metrics.repeated();
+		}
+		List<Object> given = new ArrayList<>(reply);
+		given.set(0, -total);
+		return Mono.just(Visits.of(this.hostname, given));
 	}
 
 	private static boolean isTimeout(Throwable ex) {

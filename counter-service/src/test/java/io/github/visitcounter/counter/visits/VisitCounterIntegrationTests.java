@@ -6,6 +6,8 @@ import java.util.Map;
 import io.github.visitcounter.counter.visits.CounterProperties.Keys;
 import io.github.visitcounter.counter.visits.CounterProperties.Presence;
 import io.github.visitcounter.counter.visits.CounterProperties.RequestIds;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
@@ -48,6 +50,8 @@ class VisitCounterIntegrationTests {
 
 	private final RedisClock clock = new RedisClock();
 
+	private final MeterRegistry meters = new SimpleMeterRegistry();
+
 	@BeforeEach
 	void emptyRedis() {
 		this.template.execute((connection) -> connection.serverCommands().flushAll()).blockLast(TIMEOUT);
@@ -81,6 +85,21 @@ class VisitCounterIntegrationTests {
 		VisitCounter late = counter("replica-b", new RedisClock(() -> System.currentTimeMillis() - 10_000));
 		assertThat(late.count("retried-id").block(TIMEOUT)).isEqualTo(first);
 		assertThat(get("visits")).isEqualTo(Long.toString(first));
+	}
+
+	@Test
+	void countsWhatBecameOfEachVisitByReplica() {
+		counter("replica-a", this.clock).count("counted-id").block(TIMEOUT);
+		counter("replica-b", this.clock).count("counted-id").block(TIMEOUT);
+		VisitCounter late = counter("replica-a", new RedisClock(() -> System.currentTimeMillis() - 10_000));
+		assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> late.count("").block(TIMEOUT));
+		assertThat(count("visits.counted", "replica", "replica-a")).isOne();
+		assertThat(count("visits.counted", "replica", "replica-b")).isZero();
+		assertThat(count("visits.repeated", "replica", "replica-b")).as("the retry, answered with the number given")
+			.isOne();
+		assertThat(
+				this.meters.get("visits.refused").tag("replica", "replica-a").tag("reason", "late").counter().count())
+			.isOne();
 	}
 
 	@Test
@@ -146,6 +165,10 @@ class VisitCounterIntegrationTests {
 			.isEqualTo(new Visits(2, "replica-a", Map.of("replica-a", 2L)));
 	}
 
+	private double count(String name, String tag, String value) {
+		return this.meters.get(name).tag(tag, value).counter().count();
+	}
+
 	private void config(String parameter, String value) {
 		this.template.execute((connection) -> connection.serverCommands().setConfig(parameter, value))
 			.blockLast(TIMEOUT);
@@ -156,7 +179,7 @@ class VisitCounterIntegrationTests {
 	}
 
 	private VisitCounter counter(String hostname, RedisClock clock) {
-		return new VisitCounter(this.template, clock, properties(hostname), this.redisProperties);
+		return new VisitCounter(this.template, clock, properties(hostname), this.redisProperties, this.meters);
 	}
 
 	private static CounterProperties properties(String hostname) {
