@@ -68,6 +68,9 @@ class SwarmIT {
 	@AfterEach
 	void everyAnsweredVisitIsCountedOnce() {
 		this.streams.forEach(RequestStream::close);
+		this.streams.stream()
+			.filter((stream) -> !stream.failures().isEmpty())
+			.forEach((stream) -> System.out.println("Failed requests: " + stream.summary()));
 		List<Visit> answered = new ArrayList<>(this.visited);
 		this.streams.forEach((stream) -> answered.addAll(stream.visits()));
 		long counted = count() - this.countBefore;
@@ -102,8 +105,13 @@ class SwarmIT {
 		Instant started = Instant.now();
 		swarm.docker("service", "update", "--force", "--detach=false", SwarmStack.COUNTER);
 		Instant done = Instant.now();
-		assertThat(swarm.docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", SwarmStack.COUNTER).trim())
-			.isEqualTo("completed");
+		// The command returns once the tasks run; the update completes when its monitor
+		// period ends
+		await("the update completed").atMost(Duration.ofMinutes(1))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> swarm.docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", SwarmStack.COUNTER)
+				.trim()
+				.equals("completed"));
 
 		swarm.awaitHealthy(REPLICAS);
 		List<String> after = swarm.containers("counter");
@@ -121,6 +129,42 @@ class SwarmIT {
 		System.out.println("docker service update --force, POST: " + posts.summary());
 		assertThat(gets.failures()).as("failed GETs").isEmpty();
 		assertThat(posts.failures()).as("failed POSTs").isEmpty();
+	}
+
+	@Test
+	void updateWhoseNewReplicaFailsItsHealthCheckRollsBackWithoutAFailedRequest() {
+		List<String> before = swarm.containers("counter");
+		String healthcheck = swarm
+			.docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck}}",
+					SwarmStack.COUNTER)
+			.trim();
+		RequestStream gets = stream("GET");
+		awaitTraffic(gets, 100);
+
+		// As a broken build would: the new replica never passes its health check
+		ComposeStack.Result update = swarm.run(Duration.ofMinutes(5), "docker", "service", "update", "--detach=false",
+				"--health-cmd", "false", "--health-interval", "1s", "--health-retries", "1", "--health-start-period",
+				"0s", SwarmStack.COUNTER);
+		System.out.println("docker service update with a failing health check exited with " + update.exitCode());
+		await("the update rolled back").atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> swarm.docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", SwarmStack.COUNTER)
+				.trim()
+				.equals("rollback_completed"));
+		assertThat(swarm
+			.docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.ContainerSpec.Healthcheck}}",
+					SwarmStack.COUNTER)
+			.trim()).as("health check after the rollback").isEqualTo(healthcheck);
+		swarm.awaitHealthy(REPLICAS);
+		assertThat(swarm.containers("counter")).as("replicas after the rollback")
+			.containsExactlyInAnyOrderElementsOf(before);
+		Instant rolledBack = Instant.now();
+		awaitTraffic(gets, 100);
+		assertThat(hostnames(gets.since(rolledBack))).isEqualTo(hostnamesOf(before));
+
+		gets.close();
+		System.out.println("docker service update with a failing health check, rolled back, GET: " + gets.summary());
+		assertThat(gets.failures()).as("failed GETs").isEmpty();
 	}
 
 	@Test

@@ -148,9 +148,10 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a command from the repository's root, with HTTP_PORT set for the stack file.
+	 * Runs a command from the repository's root, with HTTP_PORT set for the stack file;
+	 * returns its exit code and output, whatever they are.
 	 */
-	private ComposeStack.Result run(Duration timeout, String... command) {
+	ComposeStack.Result run(Duration timeout, String... command) {
 		return ComposeStack.run(timeout, Map.of("HTTP_PORT", Integer.toString(this.httpPort)), this.root,
 				Arrays.asList(command));
 	}
