@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -23,9 +24,14 @@ import static org.awaitility.Awaitility.await;
  * The same system on Docker Swarm: {@code deploy/swarm/stack.yaml} on a single-node swarm
  * that the test creates and removes ({@link SwarmStack}), while a steady stream of
  * requests flows through the published port; each test ends with the accounting of
- * {@link ResilienceIT}. Skipped, saying why, where the engine cannot create a swarm.
+ * {@link ResilienceIT}. Skipped, saying why, where the engine cannot create a swarm, is
+ * in one already, or runs other containers that leaving the swarm would cut off.
  */
 @EnabledIf("io.github.visitcounter.stack.ComposeStack#dockerAvailable")
+// First of the system tests (junit-platform.properties), before the shared compose stack
+// exists: leaving the
+// swarm would cut its containers off their networks (moby/moby#42877)
+@Order(1)
 class SwarmIT {
 
 	private static final int REPLICAS = 3;
