@@ -175,7 +175,8 @@ final class SwarmStack implements AutoCloseable {
 			List<String> cutOff = containersOnNetworks();
 			if (!cutOff.isEmpty()) {
 				System.err.printf("WARNING: containers started during the Swarm test lose their networks when it"
-						+ " leaves the swarm (moby/moby#42877); docker restart brings them back: %s%n", cutOff);
+						+ " leaves the swarm (moby/moby#42877); restarting them restores them (moby/moby#47392): %s%n",
+						cutOff);
 			}
 			run(COMMAND_TIMEOUT, "docker", "swarm", "leave", "--force");
 		}
