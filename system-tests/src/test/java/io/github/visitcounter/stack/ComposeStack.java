@@ -91,6 +91,35 @@ final class ComposeStack implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + this.httpPort + path);
 	}
 
+	Path composeFile() {
+		return this.composeFile;
+	}
+
+	/** The directory of the compose file: the repository's root. */
+	Path directory() {
+		return this.composeFile.getParent();
+	}
+
+	/**
+	 * Runs a command from the repository's root as a user's shell would run it against
+	 * this stack: {@code COMPOSE_PROJECT_NAME} and {@code COMPOSE_FILE} name it, and
+	 * plain {@code docker compose} finds it. Returns the exit code and output, whatever
+	 * they are.
+	 */
+	Result run(Duration timeout, String... command) {
+		Map<String, String> compose = Map.of("COMPOSE_PROJECT_NAME", this.project, "COMPOSE_FILE",
+				this.composeFile.toString());
+		return run(Arrays.asList(command), timeout, this, compose, directory());
+	}
+
+	/**
+	 * Runs a command in a directory, with these variables added to this process's
+	 * environment; returns the exit code and output, whatever they are.
+	 */
+	static Result run(Duration timeout, Map<String, String> environment, Path directory, List<String> command) {
+		return run(command, timeout, null, environment, directory);
+	}
+
 	/**
 	 * Runs {@code docker compose} on this stack and returns what it printed; fails on a
 	 * non-zero exit.
@@ -187,6 +216,11 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	private static Result run(List<String> command, Duration timeout, ComposeStack stack) {
+		return run(command, timeout, stack, Map.of(), null);
+	}
+
+	private static Result run(List<String> command, Duration timeout, ComposeStack stack,
+			Map<String, String> environment, Path directory) {
 		try {
 			Path output = Files.createTempFile("docker", ".out");
 			try {
@@ -195,6 +229,10 @@ final class ComposeStack implements AutoCloseable {
 				if (stack != null) {
 					builder.environment().putAll(stack.environment);
 					builder.environment().put("HTTP_PORT", Integer.toString(stack.httpPort));
+				}
+				builder.environment().putAll(environment);
+				if (directory != null) {
+					builder.directory(directory.toFile());
 				}
 				Process process = builder.start();
 				process.getOutputStream().close();
@@ -236,7 +274,8 @@ final class ComposeStack implements AutoCloseable {
 		return "compose project %s on port %d (log: %s)".formatted(this.project, this.httpPort, this.log);
 	}
 
-	private record Result(List<String> command, int exitCode, String output) {
+	/** What a command printed, standard error included, and how it exited. */
+	record Result(List<String> command, int exitCode, String output) {
 
 		boolean ok() {
 			return this.exitCode == 0;

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -29,10 +30,19 @@ final class GatewayClient {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	private final ComposeStack stack;
+	private final Function<String, URI> uris;
 
 	GatewayClient(ComposeStack stack) {
-		this.stack = stack;
+		this(stack::uri);
+	}
+
+	/** A client of a gateway published elsewhere, e.g. {@code http://127.0.0.1:8080}. */
+	GatewayClient(URI base) {
+		this(base::resolve);
+	}
+
+	private GatewayClient(Function<String, URI> uris) {
+		this.uris = uris;
 	}
 
 	/** {@code GET /} as curl sends it; fails unless it answered 200 with a visit. */
@@ -90,7 +100,7 @@ final class GatewayClient {
 	}
 
 	URI uri(String path) {
-		return this.stack.uri(path);
+		return this.uris.apply(path);
 	}
 
 }
