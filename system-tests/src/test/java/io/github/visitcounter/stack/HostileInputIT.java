@@ -36,7 +36,7 @@ class HostileInputIT {
 
 	// The page's footer: the address the gateway saw the client connect from
 	private static final Pattern CLIENT_ADDRESS = Pattern
-		.compile("Your address: <span>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}</span>");
+		.compile("Your address: <span id=\"client-address\">\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}</span>");
 
 	private static final AtomicLong visitsAnswered = new AtomicLong();
 
