@@ -14,10 +14,12 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
@@ -35,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "counter.hostname=replica-traced" })
 @AutoConfigureWebTestClient
+@AutoConfigureMetrics
 @ExtendWith(OutputCaptureExtension.class)
 @Testcontainers
 @Import(ContainersConfiguration.class)
@@ -50,6 +53,9 @@ class TracingIntegrationTests {
 
 	@Autowired
 	private GenericContainer<?> redis;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	private boolean paused;
 
@@ -101,6 +107,20 @@ class TracingIntegrationTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(line).contains("[" + traceId + "-" + serverSpan + "]");
+	}
+
+	@Test
+	void scrapeCarriesNoExemplarsThatPrometheusBefore243Rejects() {
+		visit("6b0f4c03b19a3cad6865879a803c0003", "00f067aa0ba90003").expectStatus().isOk().expectBody().returnResult();
+		// What Prometheus asks for first
+		String scrape = WebClient.create("http://localhost:" + this.managementPort)
+			.get()
+			.uri("/actuator/prometheus")
+			.header("Accept", "application/openmetrics-text;version=1.0.0")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		assertThat(scrape).contains("visits_counted_total").endsWith("# EOF\n").doesNotContain("trace_id=");
 	}
 
 	private WebTestClient.ResponseSpec visit(String traceId, String parentSpan) {
