@@ -28,16 +28,18 @@ function v(k) { return (k in col) ? $col[k] : 0 }
 function bad(k) { return index(";" $col["events"], ";" k ":") > 0 }
 function f(x, broken) { return (broken || x < 0) ? "?" : sprintf("%.3f", x) }
 function pct(x, of) { return (of > 0) ? sprintf("%.1f", 100 * x / of) : "–" }
-function keys_front(t) { return (t == "haproxy") ? "haproxy" : (t == "nginx") ? "nginx haproxy" : (t == "gateway") ? "gateway" : (t == "original") ? "original_nginx original_haproxy" : "" }
+function keys_front(t) { return (t == "haproxy") ? "haproxy" : (t == "nginx") ? "nginx haproxy" : (t == "gateway") ? "gateway" : (t == "traced") ? "gateway_traced" : (t == "original") ? "original_nginx original_haproxy" : "" }
 function keys_replicas(t) { return (t == "direct") ? "direct" : (t == "original") ? "original_1 original_2 original_3" : "counter_1 counter_2 counter_3" }
 function keys_redis(t) { return (t == "original") ? "original_redis" : "redis" }
-function keys_stack(t) { return (t == "original") ? "original_nginx original_haproxy original_1 original_2 original_3 original_redis" : "gateway haproxy nginx counter_1 counter_2 counter_3 direct redis" }
+# The traced gateway and its Zipkin count in the stack of the target traced only: the other stacks are as in
+# runs without it
+function keys_stack(t) { return (t == "original") ? "original_nginx original_haproxy original_1 original_2 original_3 original_redis" : "gateway haproxy nginx counter_1 counter_2 counter_3 direct redis" ((t == "traced") ? " gateway_traced zipkin_bench" : "") }
 function sum(keys,   k, n, i, s) { n = split(keys, k, " "); for (i = 1; i <= n; i++) s += v(k[i]); return s }
 function sum_jit(keys,   k, n, i, s) { n = split(keys, k, " "); for (i = 1; i <= n; i++) s += v("jit_" k[i]); return s }
 function any_bad(keys,   k, n, i) { n = split(keys, k, " "); for (i = 1; i <= n; i++) if (bad(k[i])) return 1; return 0 }
-function every(   k, s) { for (k in col) if (k ~ /^(gateway|haproxy|nginx|counter_[0-9]|direct|redis|original_.*)$/) s += $col[k]; return s }
+function every(   k, s) { for (k in col) if (k ~ /^(gateway|gateway_traced|zipkin_bench|haproxy|nginx|counter_[0-9]|direct|redis|original_.*)$/) s += $col[k]; return s }
 # JIT compiler threads, % of the JVMs CPU: the front (the gateway only) and the replicas (the counters only)
-function jit_front(t) { return (t == "gateway") ? pct(v("jit_gateway"), v("gateway")) : "–" }
+function jit_front(t) { return (t == "gateway") ? pct(v("jit_gateway"), v("gateway")) : (t == "traced") ? pct(v("jit_gateway_traced"), v("gateway_traced")) : "–" }
 function jit_replicas(t) { return (t == "original") ? "–" : pct(sum_jit(keys_replicas(t)), sum(keys_replicas(t))) }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 '
@@ -60,6 +62,7 @@ summarise() {
         add(g, "redis", sum(keys_redis(t)) * ms)
         add(g, "proxy", v("proxy") * ms)
         add(g, "all", sum(keys_stack(t)) * ms)
+        add(g, "zipkin", v("zipkin_bench") * ms)
         add(g, "jit_front", jit_front(t))
         add(g, "jit_replicas", jit_replicas(t))
       }
@@ -83,16 +86,17 @@ summarise() {
     END {
       for (g in groups) {
         split(g, p, SUBSEP)
-        printf "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p[1], p[2], p[3], n[g],
+        printf "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", p[1], p[2], p[3], n[g],
           num(median(val[g, "rps"]), "%.0f"), lo_hi(val[g, "rps"]), num(median(val[g, "p50"]), "%.2f"),
           num(median(val[g, "p99"]), "%.2f"), num(median(val[g, "front"]), "%.3f"), num(median(val[g, "replicas"]), "%.3f"),
           num(median(val[g, "redis"]), "%.3f"), num(median(val[g, "proxy"]), "%.3f"), num(median(val[g, "all"]), "%.3f"),
-          num(median(val[g, "jit_front"]), "%.1f"), num(median(val[g, "jit_replicas"]), "%.1f"), err[g], offered[g]
+          num(median(val[g, "jit_front"]), "%.1f"), num(median(val[g, "jit_replicas"]), "%.1f"), err[g], offered[g],
+          num(median(val[g, "zipkin"]), "%.3f")
       }
     }' "$RUNS" >"$WORK/summary.tsv"
 }
 
-SUMMARY_FIELDS=(phase target conns rounds rps range p50 p99 front replicas redis proxy all jit_front jit_replicas errors offered)
+SUMMARY_FIELDS=(phase target conns rounds rps range p50 p99 front replicas redis proxy all jit_front jit_replicas errors offered zipkin)
 sm() { # phase target conns field: one value of the summary, empty if not measured
   local i
   for i in "${!SUMMARY_FIELDS[@]}"; do [[ ${SUMMARY_FIELDS[$i]} == "$4" ]] && break; done
@@ -102,6 +106,7 @@ sm() { # phase target conns field: one value of the summary, empty if not measur
 target_name() {
   case $1 in
     gateway) echo "gateway → 3 counters" ;;
+    traced) echo "gateway tracing 100% → the same 3 counters (→ Zipkin)" ;;
     haproxy) echo "haproxy → the same 3 counters" ;;
     nginx) echo "nginx → haproxy → the same 3 counters" ;;
     original) echo "original: nginx → haproxy → 3 Flask" ;;
@@ -111,7 +116,7 @@ target_name() {
 
 headline_table() { # phase conns
   local target
-  for target in gateway haproxy original nginx direct; do
+  for target in gateway traced haproxy original nginx direct; do
     has_target "$target" || continue
     [[ -n $(sm "$1" "$target" "$2" rps) ]] || continue
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |\n' "$(target_name "$target")" \
@@ -171,9 +176,35 @@ cpu_table() {
     }' "$RUNS"
 }
 
+# The median of the rounds' own ratios a/b at conns, and the list: "0.93 (rounds: 0.91, 0.93, 0.95)". what: rps,
+# or CPU per request of the front or the replicas
+round_ratio() { # a b conns what
+  awk -F'\t' -v a="$1" -v b="$2" -v c="$3" -v what="$4" "$AWK_F"'
+    $col["phase"] == "fixed" && $col["conns"] == c && ($col["target"] == a || $col["target"] == b) {
+      t = $col["target"]; r = $col["round"]
+      if (what == "rps") { x[t, r] = $col["rps"]; ok[t, r] = 1 }
+      else {
+        keys = (what == "front") ? keys_front(t) : keys_replicas(t)
+        x[t, r] = ($col["requests"] > 0) ? sum(keys) / $col["requests"] : 0
+        ok[t, r] = !any_bad(keys)
+      }
+      if (r > rounds) rounds = r
+    }
+    END {
+      for (r = 1; r <= rounds; r++) {
+        if (!ok[a, r] || !ok[b, r] || !x[b, r]) { list = list sprintf("%s?", list ? ", " : ""); continue }
+        q[++m] = x[a, r] / x[b, r]
+        list = list sprintf("%s%.2f", list ? ", " : "", q[m])
+      }
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
+      printf "%s (rounds: %s)", m ? sprintf("%.2f", (m % 2) ? q[(m + 1) / 2] : (q[m / 2] + q[m / 2 + 1]) / 2) : "?", list
+    }' "$RUNS"
+}
+
 ratio_rows() {
   local conns what
-  for what in "gateway haproxy rps" "gateway original rps" "gateway nginx rps" "gateway direct rps" "gateway haproxy front" "gateway haproxy replicas"; do
+  for what in "gateway haproxy rps" "gateway original rps" "gateway nginx rps" "gateway direct rps" "gateway haproxy front" "gateway haproxy replicas" \
+    "traced gateway rps" "traced gateway front" "traced gateway replicas"; do
     set -- $what
     has_target "$1" && has_target "$2" || continue
     case $3 in
@@ -182,29 +213,60 @@ ratio_rows() {
       replicas) printf '| %s / %s, CPU of the replicas per request |' "$1" "$2" ;;
     esac
     for conns in $CONNECTIONS; do
-      awk -F'\t' -v a="$1" -v b="$2" -v c="$conns" -v what="$3" "$AWK_F"'
-        $col["phase"] == "fixed" && $col["conns"] == c && ($col["target"] == a || $col["target"] == b) {
-          t = $col["target"]; r = $col["round"]
-          if (what == "rps") { x[t, r] = $col["rps"]; ok[t, r] = 1 }
-          else {
-            keys = (what == "front") ? keys_front(t) : keys_replicas(t)
-            x[t, r] = ($col["requests"] > 0) ? sum(keys) / $col["requests"] : 0
-            ok[t, r] = !any_bad(keys)
-          }
-          if (r > rounds) rounds = r
-        }
-        END {
-          for (r = 1; r <= rounds; r++) {
-            if (!ok[a, r] || !ok[b, r] || !x[b, r]) { list = list sprintf("%s?", list ? ", " : ""); continue }
-            q[++m] = x[a, r] / x[b, r]
-            list = list sprintf("%s%.2f", list ? ", " : "", q[m])
-          }
-          for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
-          printf " %s (rounds: %s) |", m ? sprintf("%.2f", (m % 2) ? q[(m + 1) / 2] : (q[m / 2] + q[m / 2 + 1]) / 2) : "?", list
-        }' "$RUNS"
+      printf ' %s |' "$(round_ratio "$1" "$2" "$conns" "$3")"
     done
     printf '\n'
   done
+}
+
+# The traced gateway against the gateway at MAIN_CONNS: req/s, latency and CPU per request of the front, the
+# replicas and Zipkin, medians of the rounds, and the rounds' own ratios
+tracing_section() {
+  local c=$MAIN_CONNS g t ratio what label gv tv r cost
+  g=$(sm fixed gateway "$c" rps)
+  t=$(sm fixed traced "$c" rps)
+  [[ -n $g && -n $t ]] || { echo "Not measured at $c connections."; return; }
+  ratio=$(round_ratio traced gateway "$c" rps)
+  cat <<EOF
+The gateway as \`gateway\` measures it, and the same gateway (\`gateway-traced\`, same image and settings) sampling
+every request (\`management.tracing.sampling.probability: 1.0\`) into a Zipkin of its own (\`zipkin-bench\`,
+in-memory storage), over the same three replicas, which continue its traces and send their spans there too. The
+gateway has no Zipkin to resolve, so it samples nothing, and the replicas follow its decision and record nothing.
+Medians of $(sm fixed traced "$c" rounds) round(s); *traced / gateway* = the median of the rounds' own ratios for req/s and the front's
+and the replicas' CPU, the ratio of the medians otherwise. CPU in ms per request completed.
+
+| $c connections | gateway (tracing off) | traced (100% to Zipkin) | traced / gateway |
+|---|---|---|---|
+EOF
+  for what in "rps req/s" "p50 p50_ms" "p99 p99_ms" "front CPU:_the_gateway" "replicas CPU:_the_3_counters" \
+    "zipkin CPU:_Zipkin" "sum CPU:_gateway_+_counters_+_Zipkin" "all CPU:_the_target's_stack" "errors errors"; do
+    set -- $what
+    label=${2//_/ }
+    if [[ $1 == sum ]]; then
+      gv=$(awk -v a="$(sm fixed gateway "$c" front)" -v b="$(sm fixed gateway "$c" replicas)" -v z="$(sm fixed gateway "$c" zipkin)" 'BEGIN { if (a b z ~ /[?–]/) print "?"; else printf "%.3f", a + b + z }')
+      tv=$(awk -v a="$(sm fixed traced "$c" front)" -v b="$(sm fixed traced "$c" replicas)" -v z="$(sm fixed traced "$c" zipkin)" 'BEGIN { if (a b z ~ /[?–]/) print "?"; else printf "%.3f", a + b + z }')
+    else
+      gv=$(sm fixed gateway "$c" "$1")
+      tv=$(sm fixed traced "$c" "$1")
+    fi
+    case $1 in
+      rps) r=$ratio ;;
+      front | replicas) r=$(round_ratio traced gateway "$c" "$1") ;;
+      errors) r="–" ;;
+      *) r=$(awk -v a="$tv" -v b="$gv" 'BEGIN { if (a ~ /[?–]/ || b ~ /[?–]/ || b + 0 == 0) print "–"; else printf "%.2f", a / b }') ;;
+    esac
+    [[ $1 != zipkin ]] || gv="$gv (idle)"
+    printf '| %s | %s | %s | %s |\n' "$label" "$gv" "$tv" "$r"
+  done
+  cost=$(awk -v r="${ratio%% *}" 'BEGIN { if (r == "?") print "?"; else printf "%.0f", 100 * (1 - r) }')
+  echo
+  if [[ $cost == "?" ]]; then
+    echo "No round with both runs: the cost of tracing cannot be told from this run."
+  elif awk -v x="$cost" 'BEGIN { exit !(x > 10) }'; then
+    echo "**Tracing every request costs more than 10% of the gateway's throughput here:** $cost% fewer req/s (traced / gateway ${ratio%% *})."
+  else
+    echo "Tracing every request costs no more than 10% of the gateway's throughput here: $(awk -v x="$cost" 'BEGIN { if (x < 0) printf "%d%% more req/s, within the noise between runs", -x; else printf "%d%% fewer req/s", x }') (traced / gateway ${ratio%% *})."
+  fi
 }
 
 # The warm-up curves side by side: per slice of SLICE s from the first answer, req/s, errors, p99, the CPU per
@@ -434,6 +496,14 @@ Ratios (median of the rounds' own ratios, each comparing runs seconds apart):
 |---|$(for c in $CONNECTIONS; do printf -- '---|'; done)
 $(ratio_rows)
 EOF
+  if has_target traced; then
+    cat <<EOF
+
+## Tracing: 100% sampling against none, $MAIN_CONNS connections
+
+$(tracing_section)
+EOF
+  fi
   if [[ $RATE -gt 0 ]]; then
     cat <<EOF
 
