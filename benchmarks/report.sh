@@ -28,18 +28,18 @@ function v(k) { return (k in col) ? $col[k] : 0 }
 function bad(k) { return index(";" $col["events"], ";" k ":") > 0 }
 function f(x, broken) { return (broken || x < 0) ? "?" : sprintf("%.3f", x) }
 function pct(x, of) { return (of > 0) ? sprintf("%.1f", 100 * x / of) : "–" }
-function keys_front(t) { return (t == "haproxy") ? "haproxy" : (t == "nginx") ? "nginx haproxy" : (t == "gateway") ? "gateway" : (t == "traced") ? "gateway_traced" : (t == "original") ? "original_nginx original_haproxy" : "" }
+function keys_front(t) { return (t == "haproxy") ? "haproxy" : (t == "nginx") ? "nginx haproxy" : (t == "gateway") ? "gateway" : (t == "traced") ? "gateway_traced" : (t == "variant") ? "gateway_variant" : (t == "original") ? "original_nginx original_haproxy" : "" }
 function keys_replicas(t) { return (t == "direct") ? "direct" : (t == "original") ? "original_1 original_2 original_3" : "counter_1 counter_2 counter_3" }
 function keys_redis(t) { return (t == "original") ? "original_redis" : "redis" }
-# The traced gateway and its Zipkin count in the stack of the target traced only: the other stacks are as in
-# runs without it
-function keys_stack(t) { return (t == "original") ? "original_nginx original_haproxy original_1 original_2 original_3 original_redis" : "gateway haproxy nginx counter_1 counter_2 counter_3 direct redis" ((t == "traced") ? " gateway_traced zipkin_bench" : "") }
+# The traced gateway and its Zipkin count in the stack of the target traced only, the variant gateway in the
+# variant'"'"'s: the other stacks are as in runs without them
+function keys_stack(t) { return (t == "original") ? "original_nginx original_haproxy original_1 original_2 original_3 original_redis" : "gateway haproxy nginx counter_1 counter_2 counter_3 direct redis" ((t == "traced") ? " gateway_traced zipkin_bench" : (t == "variant") ? " gateway_variant" : "") }
 function sum(keys,   k, n, i, s) { n = split(keys, k, " "); for (i = 1; i <= n; i++) s += v(k[i]); return s }
 function sum_jit(keys,   k, n, i, s) { n = split(keys, k, " "); for (i = 1; i <= n; i++) s += v("jit_" k[i]); return s }
 function any_bad(keys,   k, n, i) { n = split(keys, k, " "); for (i = 1; i <= n; i++) if (bad(k[i])) return 1; return 0 }
-function every(   k, s) { for (k in col) if (k ~ /^(gateway|gateway_traced|zipkin_bench|haproxy|nginx|counter_[0-9]|direct|redis|original_.*)$/) s += $col[k]; return s }
+function every(   k, s) { for (k in col) if (k ~ /^(gateway|gateway_traced|gateway_variant|zipkin_bench|haproxy|nginx|counter_[0-9]|direct|redis|original_.*)$/) s += $col[k]; return s }
 # JIT compiler threads, % of the JVMs CPU: the front (the gateway only) and the replicas (the counters only)
-function jit_front(t) { return (t == "gateway") ? pct(v("jit_gateway"), v("gateway")) : (t == "traced") ? pct(v("jit_gateway_traced"), v("gateway_traced")) : "–" }
+function jit_front(t) { return (t == "gateway") ? pct(v("jit_gateway"), v("gateway")) : (t == "traced") ? pct(v("jit_gateway_traced"), v("gateway_traced")) : (t == "variant") ? pct(v("jit_gateway_variant"), v("gateway_variant")) : "–" }
 function jit_replicas(t) { return (t == "original") ? "–" : pct(sum_jit(keys_replicas(t)), sum(keys_replicas(t))) }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 '
@@ -107,6 +107,7 @@ target_name() {
   case $1 in
     gateway) echo "gateway → 3 counters" ;;
     traced) echo "gateway tracing 100% → the same 3 counters (→ Zipkin)" ;;
+    variant) echo "gateway variant (${VARIANT_NAME:-see Environment}) → the same 3 counters" ;;
     haproxy) echo "haproxy → the same 3 counters" ;;
     nginx) echo "nginx → haproxy → the same 3 counters" ;;
     original) echo "original: nginx → haproxy → 3 Flask" ;;
@@ -116,7 +117,7 @@ target_name() {
 
 headline_table() { # phase conns
   local target
-  for target in gateway traced haproxy original nginx direct; do
+  for target in gateway variant traced haproxy original nginx direct; do
     has_target "$target" || continue
     [[ -n $(sm "$1" "$target" "$2" rps) ]] || continue
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |\n' "$(target_name "$target")" \
@@ -204,6 +205,7 @@ round_ratio() { # a b conns what
 ratio_rows() {
   local conns what
   for what in "gateway haproxy rps" "gateway original rps" "gateway nginx rps" "gateway direct rps" "gateway haproxy front" "gateway haproxy replicas" \
+    "variant gateway rps" "variant gateway front" "variant gateway replicas" \
     "traced gateway rps" "traced gateway front" "traced gateway replicas"; do
     set -- $what
     has_target "$1" && has_target "$2" || continue
@@ -269,13 +271,73 @@ EOF
   fi
 }
 
-# The warm-up curves side by side: per slice of SLICE s from the first answer, req/s, errors, p99, the CPU per
-# request of the fresh JVM and the share of it its JIT compiler threads took
-curve_table() {
-  awk -F'\t' "$AWK_F"'
-    ($col["phase"] == "curve" || $col["phase"] == "warmup") && ($col["target"] == "gateway" || $col["target"] == "direct") {
-      t = $col["target"]; s = $col["since"] + 0
-      fresh = (t == "gateway") ? "gateway" : "direct"
+# The variant gateway against the gateway at MAIN_CONNS, an A/B in the same run: req/s, latency, CPU per request,
+# the rounds' own ratios, the warm-up curves, and a verdict from the rounds: "helps" only if every round's gateway
+# CPU per request is lower and the median req/s not lower (or every round's req/s higher and the CPU not higher)
+variant_section() {
+  local c=$MAIN_CONNS what label gv tv r rps_list front_list verdict first_g steady_g failed_g first_v steady_v failed_v
+  [[ -n $(sm fixed gateway "$c" rps) && -n $(sm fixed variant "$c" rps) ]] || { echo "Not measured at $c connections."; return; }
+  cat <<EOF2
+The gateway as \`gateway\` measures it, and \`gateway-variant\`: $(awk -F'\t' '$1 == "variant" { print $2 }' "$WORK/env.tsv").
+Same replicas, alternating in every round. Medians of $(sm fixed variant "$c" rounds) round(s); *variant / gateway* = the median of the
+rounds' own ratios (the rounds in brackets) for req/s and CPU, the ratio of the medians otherwise.
+
+| $c connections | gateway | variant | variant / gateway |
+|---|---|---|---|
+EOF2
+  for what in "rps req/s" "p50 p50_ms" "p99 p99_ms" "front CPU_ms/request:_the_gateway" "replicas CPU_ms/request:_the_3_counters" \
+    "all CPU_ms/request:_the_target's_stack" "jit_front JIT_%_of_the_gateway" "errors errors"; do
+    set -- $what
+    label=${2//_/ }
+    gv=$(sm fixed gateway "$c" "$1")
+    tv=$(sm fixed variant "$c" "$1")
+    case $1 in
+      rps | front | replicas) r=$(round_ratio variant gateway "$c" "$1") ;;
+      errors | jit_front) r="–" ;;
+      *) r=$(awk -v a="$tv" -v b="$gv" 'BEGIN { if (a ~ /[?–]/ || b ~ /[?–]/ || b + 0 == 0) print "–"; else printf "%.2f", a / b }') ;;
+    esac
+    printf '| %s | %s | %s | %s |\n' "$label" "$gv" "$tv" "$r"
+  done
+  rps_list=$(round_ratio variant gateway "$c" rps)
+  front_list=$(round_ratio variant gateway "$c" front)
+  verdict=$(awk -v r="$rps_list" -v f="$front_list" 'BEGIN {
+      rm = r; sub(/ .*/, "", rm); fm = f; sub(/ .*/, "", fm)
+      sub(/.*rounds: /, "", r); sub(/\)$/, "", r); sub(/.*rounds: /, "", f); sub(/\)$/, "", f)
+      n = split(r, rr, ", "); m = split(f, ff, ", ")
+      if (rm == "?" || fm == "?" || r ~ /\?/ || f ~ /\?/) { print "cannot be told (a round without both runs)"; exit }
+      cpu_lower = 1; cpu_higher = 1; rps_higher = 1; rps_lower = 1
+      for (i = 1; i <= m; i++) { if (ff[i] >= 1) cpu_lower = 0; if (ff[i] <= 1) cpu_higher = 0 }
+      for (i = 1; i <= n; i++) { if (rr[i] <= 1) rps_higher = 0; if (rr[i] >= 1) rps_lower = 0 }
+      if ((cpu_lower && rm >= 1) || (rps_higher && fm <= 1)) print "helps"
+      else if (cpu_higher || rps_lower) print "hurts"
+      else print "makes no difference beyond the spread of the rounds"
+    }')
+  echo
+  echo "**Verdict: the variant $verdict** (req/s ${rps_list}; the gateway's CPU per request ${front_list})."
+  if [[ -n $(curve_verdict variant) && -n $(curve_verdict gateway) ]]; then
+    read -r first_g steady_g failed_g <<<"$(curve_verdict gateway)"
+    read -r first_v steady_v failed_v <<<"$(curve_verdict variant)"
+    cat <<EOF2
+
+Warm-up from a fresh start, $CURVE_CONNS connections at once, in front of the same warm replicas (the gateway's curve
+first, then the variant's): first 30 s, gateway $first_g req/s ($failed_g failed in its ${CURVE} s curve), variant $first_v req/s
+($failed_v failed); steady state: gateway $(steady_after gateway), variant $(steady_after variant).
+
+| s of load | gateway req/s | errors | p99 ms | CPU ms | JIT % | variant req/s | errors | p99 ms | CPU ms | JIT % |
+|---|---|---|---|---|---|---|---|---|---|---|
+$(curve_table variant)
+EOF2
+  fi
+}
+
+# Two warm-up curves side by side (gateway and direct, or gateway and variant): per slice of SLICE s from the
+# first answer, req/s, errors, p99, the CPU per request of the fresh JVM and the share of it its JIT compiler
+# threads took
+curve_table() { # [second target, default direct]
+  awk -F'\t' -v second="${1:-direct}" "$AWK_F"'
+    ($col["phase"] == "curve" || $col["phase"] == "warmup") && ($col["target"] == "gateway" || $col["target"] == second) {
+      t = ($col["target"] == "gateway") ? "gateway" : "direct"; s = $col["since"] + 0
+      fresh = (t == "gateway") ? "gateway" : (second == "variant") ? "gateway_variant" : "direct"
       ms = ($col["requests"] > 0) ? 1e3 / $col["requests"] : 0
       cell[t, s] = sprintf("%s | %s | %s | %s | %s", $col["rps"], $col["errors"], $col["p99"], f(v(fresh) * ms, bad(fresh)),
         pct(v("jit_" fresh), v(fresh)))
@@ -496,6 +558,14 @@ Ratios (median of the rounds' own ratios, each comparing runs seconds apart):
 |---|$(for c in $CONNECTIONS; do printf -- '---|'; done)
 $(ratio_rows)
 EOF
+  if has_target variant; then
+    cat <<EOF
+
+## A/B: the variant gateway against the gateway, $MAIN_CONNS connections
+
+$(variant_section)
+EOF
+  fi
   if has_target traced; then
     cat <<EOF
 
