@@ -29,15 +29,16 @@ request() { # port method path [header]: the status line
 }
 
 # However slow the builder: a busy 2-core machine has taken over a minute to start a service
-wait_for() { # port path status: until a GET answers that status
+wait_for() { # port path status-pattern: until a GET answers with a status line matching it
   local deadline=$((SECONDS + 600))
-  until request "$1" GET "$2" 2>/dev/null | grep -q " $3 "; do
+  until request "$1" GET "$2" 2>/dev/null | grep -q -E "^HTTP/1\.1 $3 "; do
     kill -0 "$app" 2>/dev/null || { echo "aot-training: the service exited before it answered" >&2; exit 1; }
     ((SECONDS < deadline)) || { echo "aot-training: no $3 from :$1$2 within 600 s" >&2; exit 1; }
     sleep 0.1
   done
 }
-wait_for 8081 /actuator/health/readiness 200
+# Any answer: the counter is never ready here (its readiness includes Redis)
+wait_for 8081 /actuator/health/readiness '[0-9]+'
 if [[ $module == gateway ]]; then
   wait_for 8080 /api/visits 200 # the stand-in replica is in the rotation
   java -cp "$classes" AotTraining load http://127.0.0.1:8080/ "$seconds" 16
