@@ -79,7 +79,7 @@ class AccountingIT {
 		String redis = this.stack.containers("redis").get(0);
 		awaitAnswers(load, 300);
 
-		this.stack.docker("pause", redis);
+		this.stack.pause(redis);
 		Instant paused = Instant.now();
 		try {
 			holdFault(load, paused);

@@ -142,6 +142,22 @@ final class ComposeStack implements AutoCloseable {
 		return check(run(command, COMMAND_TIMEOUT, this));
 	}
 
+	/**
+	 * Freezes a container with {@code docker pause}, trying up to five times. On a cgroup
+	 * v1 host (this one) runc gives up with "unable to freeze" when the freezer stays
+	 * FREEZING, which it calls a game of chances while processes join the cgroup (a
+	 * health check's exec does, every few seconds); it thaws the container back then, so
+	 * trying again is safe. Docker itself does not retry.
+	 */
+	void pause(String container) {
+		List<String> command = List.of("docker", "pause", container);
+		Result result = run(command, COMMAND_TIMEOUT, this);
+		for (int attempt = 1; attempt < 5 && !result.ok() && result.output().contains("unable to freeze"); attempt++) {
+			result = run(command, COMMAND_TIMEOUT, this);
+		}
+		check(result);
+	}
+
 	/** Running containers of a service, by their compose labels. */
 	List<String> containers(String service) {
 		return lines(docker("ps", "-q", "--filter", "label=com.docker.compose.project=" + this.project, "--filter",

@@ -120,7 +120,7 @@ class ResilienceIT {
 		String hostname = hostnameOf(victim);
 		awaitTraffic(gets, 200);
 
-		this.stack.docker("pause", victim);
+		this.stack.pause(victim);
 		Instant paused = Instant.now();
 		try {
 			// out of the rotation once a health check has waited for it in vain
