@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.LoggerContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
@@ -242,7 +244,8 @@ class GatewayEdgeTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((metrics) -> assertThat(metrics).contains("spring_cloud_gateway_requests_seconds_count"));
+			.value((metrics) -> assertThat(metrics).contains("spring_cloud_gateway_requests_seconds_count")
+				.doesNotContain("logback_events"));
 		this.management.get()
 			.uri("/actuator/gateway/routes")
 			.exchange()
@@ -414,6 +417,14 @@ class GatewayEdgeTests {
 			.cacheControl(CacheControl.noStore())
 			.expectBody(String.class)
 			.value((body) -> assertThat(body).contains(bodyContains).doesNotContain("Exception", "Whitelabel"));
+	}
+
+	@Test
+	void asksNoTurboFilterOnLevelChecks() {
+		// Logback asks its turbo filters on every level check of every disabled log
+		// statement once there is one; the logback.events binder installs one
+		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+		assertThat(logback.getTurboFilterList()).isEmpty();
 	}
 
 	private long gatewaySeries() {
