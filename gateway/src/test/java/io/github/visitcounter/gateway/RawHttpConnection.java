@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,9 +81,21 @@ final class RawHttpConnection implements AutoCloseable {
 		return new Response(head, body.toString(StandardCharsets.UTF_8));
 	}
 
-	/** Whether the server has closed the connection (reads until it has, or fails). */
+	/**
+	 * Whether the server has closed the connection (reads until it has, or fails). A
+	 * reset counts: bytes the client was still sending when the server closed make the
+	 * server's kernel answer with one instead of the end of the stream.
+	 */
 	boolean closedByServer() throws IOException {
-		return this.in.read() == -1;
+		try {
+			return this.in.read() == -1;
+		}
+		catch (SocketException ex) {
+			if ("Connection reset".equals(ex.getMessage())) {
+				return true;
+			}
+			throw ex;
+		}
 	}
 
 	private String readLine() throws IOException {
