@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +17,9 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
+import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -58,6 +62,9 @@ class TracingIntegrationTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private WebTestClient client;
 
@@ -119,6 +126,32 @@ class TracingIntegrationTests {
 		}));
 	}
 
+	@Test
+	void anAttemptTheClientGaveUpOnEndsAndIsReported() {
+		replicas.all().forEach((replica) -> replica.stall(true));
+		// Shorter than the read timeout: the client leaves while the gateway still waits
+		WebClient.create("http://127.0.0.1:" + this.port)
+			.get()
+			.uri("/api/visits")
+			.retrieve()
+			.toBodilessEntity()
+			.timeout(Duration.ofMillis(700))
+			.onErrorResume((ex) -> Mono.empty())
+			.block(Duration.ofSeconds(5));
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.meters.find("gateway.replica.requests.active")
+				.longTaskTimers()
+				.stream()
+				.mapToInt(LongTaskTimer::activeTasks)
+				.sum()).as("attempts still open").isZero());
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(slowTraces()).anySatisfy((trace) -> assertThat(trace).anySatisfy((span) -> {
+				assertThat(span.get("kind")).isEqualTo("CLIENT");
+				assertThat(span.get("annotations")).asString().contains("cancelled");
+			})));
+	}
+
 	private String echoedTrace() {
 		return sentTraceParent(echo(null)).group(1);
 	}
@@ -135,6 +168,18 @@ class TracingIntegrationTests {
 		Matcher matcher = TRACE_PARENT.matcher(echoed);
 		assertThat(matcher.find()).as("a sampled traceparent in %s", echoed).isTrue();
 		return matcher;
+	}
+
+	// Traces of at least half a second: only the attempt the client gave up on takes that
+	private static List<List<Map<String, Object>>> slowTraces() {
+		return WebClient.create("http://" + zipkin.getHost() + ":" + zipkin.getMappedPort(9411))
+			.get()
+			.uri("/api/v2/traces?serviceName=gateway&minDuration=500000&lookback=600000")
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<List<List<Map<String, Object>>>>() {
+			})
+			.onErrorReturn(List.of())
+			.block(Duration.ofSeconds(5));
 	}
 
 	private static List<Map<String, Object>> trace(String traceId) {

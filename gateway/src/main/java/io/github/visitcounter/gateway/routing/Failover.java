@@ -37,12 +37,19 @@ import org.springframework.web.server.ServerWebExchange;
  * Two halves of one unit: a global filter that records, in the request's attributes, each
  * replica an attempt failed on, and the load balancer's supplier that leaves those out
  * (unless none would be left). The attribute is private to this class. The filter also
- * counts retries, keeps them within a budget, and ends a failed attempt's client span so
- * that a trace shows every attempt.
+ * counts retries, keeps them within a budget, and ends a failed or cancelled attempt's
+ * client span so that a trace shows every attempt.
  */
 public final class Failover {
 
 	private static final String FAILED_REPLICAS = Failover.class.getName() + ".failedReplicas";
+
+	// Set by Spring Cloud Gateway's ObservedResponseHttpHeadersFilter once it has stopped
+	// the attempt's observation (its constant is package-private)
+	private static final String OBSERVATION_STOPPED = "gateway.observation.stopped";
+
+	private static final Observation.Event CANCELLED = Observation.Event.of("cancelled",
+			"cancelled: the client went away before the replica answered");
 
 	private Failover() {
 	}
@@ -106,7 +113,10 @@ public final class Failover {
 						.increment();
 				}
 				return chain.filter(exchange);
-			}).doOnError((ex) -> failed(exchange, ex)).onErrorMap((ex) -> this.budget.spent(), RetryBudgetSpent::new);
+			})
+				.doOnError((ex) -> failed(exchange, ex))
+				.doOnCancel(() -> cancelled(exchange))
+				.onErrorMap((ex) -> this.budget.spent(), RetryBudgetSpent::new);
 		}
 
 		private void failed(ServerWebExchange exchange, Throwable ex) {
@@ -123,6 +133,18 @@ public final class Failover {
 				Set<String> failed = exchange.getAttributeOrDefault(FAILED_REPLICAS, new HashSet<>());
 				failed.add(chosen.getServer().getInstanceId());
 				exchange.getAttributes().put(FAILED_REPLICAS, failed);
+			}
+		}
+
+		// The client went away before the replica's answer began. Spring Cloud Gateway
+		// stops the attempt's observation only when the answer's headers arrive or the
+		// request fails (spring-cloud-gateway#3609): a cancelled one stays open for
+		// good, in gateway.replica.requests.active, and its span is never reported.
+		private void cancelled(ServerWebExchange exchange) {
+			Observation span = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+			if (span != null && exchange.getAttribute(OBSERVATION_STOPPED) == null) {
+				exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+				span.event(CANCELLED).stop();
 			}
 		}
 
