@@ -149,7 +149,7 @@ runs_table() { # phase(s), as in "curve|warmup"
       outside = $col["busy"] - every() - v("proxy") - v("dockerd") - v("wrk")
       offered = (ph == "rate") ? sprintf(" %s |", $col["offered"]) : ""
       printf "| %s | %s | %s |%s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f%% | %s |\n",
-        t, $col["conns"], ($col["since"] == "-") ? $col["round"] : sprintf("%d–%d", $col["since"], $col["since"] + $col["seconds"] + 0.5), offered, $col["rps"], $col["p50"], $col["p99"], $col["max"], $col["errors"] (broken ? " ⚠" : ""),
+        t (($col["phase"] == "prime") ? " (before its restart)" : ""), $col["conns"], ($col["since"] == "-") ? $col["round"] : sprintf("%d–%d", $col["since"], $col["since"] + $col["seconds"] + 0.5), offered, $col["rps"], $col["p50"], $col["p99"], $col["max"], $col["errors"] (broken ? " ⚠" : ""),
         (t == "direct") ? "–" : f(sum(keys_front(t)) * ms, any_bad(keys_front(t))),
         f(sum(keys_replicas(t)) * ms, any_bad(keys_replicas(t))), f(sum(keys_redis(t)) * ms, any_bad(keys_redis(t))),
         f(v("proxy") * ms, bad(t)), f(sum(keys_stack(t)) * ms, broken), jit_front(t), jit_replicas(t),
@@ -469,7 +469,8 @@ $THREADS threads, against 127.0.0.1 only. How to read this: [benchmarks/README.m
 
 Settings: targets ${TARGETS[*]}; ${DURATION} s per run, $ROUNDS round(s) alternating the targets in that order, medians
 of the rounds; connections: $CONNECTIONS. Warm-up in ${SLICE} s slices at $CURVE_CONNS connections: the lone replica and then the
-gateway restarted and loaded at once for ${CURVE} s (the curves), haproxy's replicas at least ${WARMUP} s, the other
+gateway restarted and loaded at once for ${CURVE} s (the curves), haproxy's replicas at least ${WARMUP} s and then
+${WARMUP} s through the gateway before its restart (phase prime: the gateway's path through the replicas), the other
 targets at least ${QUARTER} s; each target with JVMs on to steady state (JIT compiler threads under ${STEADY_JIT}% of every JVM's CPU,
 two slices in a row, req/s within 10%), at most ${WARMUP_MAX} s. Fixed rate $RATE req/s (half of the gateway's
 saturation) over $RATE_CONNECTIONS connections. Gateway access log: $ACCESS_LOG.
@@ -520,7 +521,8 @@ EOF
 ## Warm-up from a fresh start: $CURVE_CONNS connections at once
 
 Each restarted (a fresh JVM) and loaded from its first answer through the published port, in back-to-back
-${SLICE} s wrk runs: the lone replica first, then the gateway in front of the three replicas warmed up through haproxy.
+${SLICE} s wrk runs: the lone replica first, then the gateway in front of the three replicas warmed up through haproxy
+and then through the gateway before its restart (so that their JIT has compiled the gateway's path through them).
 *errors* = failed requests in the slice (a request still open when a slice ends is neither counted nor failed);
 *CPU* = ms per request of the fresh container; *JIT %* = its compiler threads' share of its CPU. Slices past
 the ${CURVE} s curve ran on until steady state.
@@ -661,7 +663,7 @@ EOF
 
 | target | conns | s of load | req/s | p50 ms | p99 ms | max ms | errors | front | replicas | Redis | docker-proxy | stack | JIT % front | JIT % replicas | busy | outside s |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
-$(runs_table "curve|warmup")
+$(runs_table "prime|curve|warmup")
 
 ## Environment
 
