@@ -12,16 +12,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load of the AOT cache's training run (docker/aot-training.sh), on the JRE alone (compiled in the image's
  * build stage, run in its last): {@code replica PORT} answers as a counter replica would (health, a visit as text,
- * JSON, a page), so the gateway proxies real requests in training; {@code load URL SECONDS CONNECTIONS} sends a
- * service the requests it serves, over keep-alive connections, for that long, and prints how many were answered.
- * Without this the training saw a handful of requests, all answered 503, and the method profiles the cache records
- * were those of the error path.
+ * JSON, a page), so the gateway proxies real requests in training; {@code load URL SECONDS CONNECTIONS [as-gateway]}
+ * sends a service the requests it serves, over keep-alive connections, for that long, and prints how many were
+ * answered; {@code as-gateway}: each with a request id and W3C trace context of its own, as the gateway sends them to
+ * a replica. Without this the training saw a handful of requests, all answered 503, and the method profiles the
+ * cache records were those of the error path.
  */
 class AotTraining {
 
@@ -29,8 +32,8 @@ class AotTraining {
 		switch (args[0]) {
 			case "replica" -> replica(Integer.parseInt(args[1]));
 			case "load" -> load(URI.create(args[1]), Duration.ofSeconds(Long.parseLong(args[2])),
-					Integer.parseInt(args[3]));
-			default -> throw new IllegalArgumentException("replica PORT | load URL SECONDS CONNECTIONS");
+					Integer.parseInt(args[3]), args.length > 4 && args[4].equals("as-gateway"));
+			default -> throw new IllegalArgumentException("replica PORT | load URL SECONDS CONNECTIONS [as-gateway]");
 		}
 	}
 
@@ -96,15 +99,15 @@ class AotTraining {
 		}
 	}
 
-	private static void load(URI base, Duration duration, int connections) throws InterruptedException {
+	private static void load(URI base, Duration duration, int connections, boolean asGateway)
+			throws InterruptedException {
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		List<HttpRequest> requests = List.of(HttpRequest.newBuilder(base).header("Accept", "text/plain").build(),
-				HttpRequest.newBuilder(base).header("Accept", "text/html").build(),
-				HttpRequest.newBuilder(base.resolve("/api/visits")).header("Accept", "application/json").build(),
+		List<HttpRequest.Builder> requests = List.of(HttpRequest.newBuilder(base).header("Accept", "text/plain"),
+				HttpRequest.newBuilder(base).header("Accept", "text/html"),
+				HttpRequest.newBuilder(base.resolve("/api/visits")).header("Accept", "application/json"),
 				HttpRequest.newBuilder(base.resolve("/api/visits"))
 					.header("Accept", "application/json")
-					.POST(HttpRequest.BodyPublishers.noBody())
-					.build());
+					.POST(HttpRequest.BodyPublishers.noBody()));
 		long end = System.nanoTime() + duration.toNanos();
 		AtomicLong answered = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
@@ -114,8 +117,14 @@ class AotTraining {
 				threads.execute(() -> {
 					for (int n = offset; System.nanoTime() < end; n++) {
 						try {
-							int status = client.send(requests.get(n % requests.size()), HttpResponse.BodyHandlers.discarding())
-								.statusCode();
+							HttpRequest.Builder request = requests.get(n % requests.size()).copy();
+							if (asGateway) {
+								request.setHeader("X-Request-Id", UUID.randomUUID().toString())
+									.setHeader("traceparent", "00-%016x%016x-%016x-01".formatted(
+											ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong(),
+											ThreadLocalRandom.current().nextLong()));
+							}
+							int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
 							((status < 400) ? answered : failed).incrementAndGet();
 						}
 						catch (IOException ex) {
