@@ -34,12 +34,13 @@ elif [[ -n $redis_root ]]; then
   chroot "$redis_root" /bin/sh -c 'exec redis-server --bind 127.0.0.1 --port 16379 --save "" --appendonly no' &
   helper=$!
   for _ in $(seq 1 100); do
-    redis_answers 2>/dev/null && break
+    if redis_answers 2>/dev/null; then
+      args=(--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=16379)
+      break
+    fi
     sleep 0.1
   done
-  if redis_answers 2>/dev/null; then
-    args=(--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=16379)
-  else
+  if ((${#args[@]} == 0)); then
     echo "aot-training: WARNING: no Redis from $redis_root; the counter trains on answers 503" >&2
     kill "$helper" 2>/dev/null || true
     helper=""
