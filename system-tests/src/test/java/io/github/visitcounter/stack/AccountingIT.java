@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,9 @@ class AccountingIT {
 
 	private final List<MixedLoad> loads = new ArrayList<>();
 
+	/** Visits a test makes itself besides its loads, each answered with its number. */
+	private final List<Visit> ownVisits = new ArrayList<>();
+
 	AccountingIT(ComposeStack stack, GatewayClient client) {
 		this.stack = stack;
 		this.client = client;
@@ -64,7 +68,9 @@ class AccountingIT {
 		if (this.loads.isEmpty()) {
 			return;
 		}
-		List<Visit> answered = this.loads.stream().flatMap((load) -> load.visits().stream()).toList();
+		List<Visit> answered = Stream
+			.concat(this.loads.stream().flatMap((load) -> load.visits().stream()), this.ownVisits.stream())
+			.toList();
 		long undecided = this.loads.stream().mapToLong((load) -> load.undecided().size()).sum();
 		long counted = count() - this.countBefore;
 		System.out.printf("Accounting: %d visits counted in Redis, %d answered with a visit number"
@@ -123,10 +129,7 @@ class AccountingIT {
 	@Test
 	void recreatedReplicasAreTheOnlyOnesListedAndTheSpreadAddsUp() {
 		Set<String> before = runningHostnames();
-		// Not in the exact accounting: with every replica replaced at once, answers are
-		// lost between a stopping replica and the gateway, which Redis cannot know of
-		MixedLoad load = MixedLoad.start(this.stack, CLIENTS);
-		long countBefore = this.countBefore;
+		MixedLoad load = load();
 		awaitAnswers(load, 300);
 
 		this.stack.compose("up", "-d", "--no-build", "--no-deps", "--force-recreate", "--scale", "counter=3",
@@ -152,6 +155,8 @@ class AccountingIT {
 		awaitEveryReplicaAnswering(load);
 
 		String page = this.client.get("/", "text/html").body();
+		// A visit too, answered: the accounting counts it with the load's
+		this.ownVisits.add(Visit.fromPage(page));
 		Map<String, Integer> percentages = new TreeMap<>();
 		Matcher share = PAGE_SHARE.matcher(page);
 		while (share.find()) {
@@ -162,14 +167,7 @@ class AccountingIT {
 		assertThat(percentages.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
 
 		load.close();
-		long counted = count() - countBefore;
 		System.out.println("Replicas recreated under mixed load: " + load.summary());
-		System.out.printf(
-				"Replicas recreated: %d visits counted in Redis, %d answered with a visit number (%d requests"
-						+ " whose outcome the client cannot know)%n",
-				counted, load.visits().size(), load.undecided().size());
-		assertThat(load.visits()).extracting(Visit::number).doesNotHaveDuplicates();
-		assertThat(counted).as("visits counted").isGreaterThanOrEqualTo(load.visits().size());
 	}
 
 	/**
