@@ -183,6 +183,19 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void answersRequestsNettyCannotParseWithoutALogLineForEach(CapturedOutput output) throws IOException {
+		assertThat(raw("GET / HTTP/1.1\nHost: x\nno colon\nConnection: close\n\n").status()).isEqualTo(400);
+		assertThat(raw("POST /api/visits HTTP/1.1\nHost: x\nContent-Length: abc\nConnection: close\n\n").status())
+			.isEqualTo(400);
+		assertThat(raw("GET / HTTP/1.1\nHost: x\nX-Large: " + "a".repeat(9000) + "\nConnection: close\n\n").status())
+			.isEqualTo(431);
+		assertThat(raw("GET /" + "a".repeat(3000) + " HTTP/1.1\nHost: x\nConnection: close\n\n").status())
+			.isEqualTo(414);
+		assertThat(replicas.requests()).isZero();
+		assertThat(output.getOut()).doesNotContain("Decoding failed");
+	}
+
+	@Test
 	void refusesMissingRepeatedOrMalformedHost() throws IOException {
 		List<String> refused = List.of("GET / HTTP/1.1\nConnection: close\n\n",
 				"GET / HTTP/1.1\nHost: a.example\nHost: b.example\nConnection: close\n\n",
