@@ -88,7 +88,7 @@ class AotTraining {
 				}
 				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 				out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nContent-Length: " + bytes.length
-						+ "\r\nX-Counter-Replica: aot-training\r\n\r\n")
+						+ "\r\n\r\n")
 					.getBytes(StandardCharsets.ISO_8859_1));
 				out.write(bytes);
 				out.flush();
