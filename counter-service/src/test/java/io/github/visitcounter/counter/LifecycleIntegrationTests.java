@@ -89,8 +89,7 @@ class LifecycleIntegrationTests {
 			assertThat(status(management, READINESS)).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 			assertThat(status(management, LIVENESS)).isEqualTo(HttpStatus.OK);
 			redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
-			// A readiness request can outlast the client's timeout while Lettuce
-			// reconnects
+			// A readiness check can outlast the client's timeout as Lettuce reconnects
 			await().atMost(Duration.ofSeconds(30))
 				.ignoreExceptions()
 				.untilAsserted(() -> assertThat(status(management, READINESS)).isEqualTo(HttpStatus.OK));

@@ -77,8 +77,7 @@ class RedisOutageIntegrationTests {
 		long before = total();
 		pauseRedis();
 		// Lettuce has written the script to Redis's socket and gives up after its
-		// timeout;
-		// Redis runs it when it resumes, past the visit's deadline
+		// timeout; Redis runs it when it resumes, past the visit's deadline
 		this.client.get()
 			.uri("/")
 			.header("X-Request-Id", "paused-" + System.nanoTime())
@@ -89,8 +88,7 @@ class RedisOutageIntegrationTests {
 			.returnResult();
 		expectStoreUnavailableProblem(this.client.post().uri("/api/visits"));
 		unpauseRedis();
-		// Read on the connection the late scripts went out on, so after Redis has run
-		// them
+		// Read on the connection the late scripts went out on: after Redis ran them
 		long after = await("Redis answering again").atMost(Duration.ofSeconds(30))
 			.ignoreExceptions()
 			.until(this::total, Objects::nonNull);

@@ -137,8 +137,7 @@ class ConnectionLimitsTests {
 			quiet.get("/favicon.ico");
 			assertThat(quiet.statuses(1)).containsExactly(204);
 			// nothing is sent for longer than the head timeout: that is the idle
-			// timeout's
-			// business (60 s), not the head's
+			// timeout's business (60 s), not the head's
 			await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
 			quiet.get("/favicon.ico");
 			assertThat(quiet.statuses(1)).containsExactly(204);

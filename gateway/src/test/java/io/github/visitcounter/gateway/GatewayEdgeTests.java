@@ -136,8 +136,8 @@ class GatewayEdgeTests {
 		expectError("application/json", MediaType.APPLICATION_PROBLEM_JSON,
 				"\"detail\":\"there is nothing at this address.\"");
 		expectError("text/html,application/xhtml+xml,*/*;q=0.8", MediaType.TEXT_HTML, "<h1>404 Not Found</h1>");
-		// the counter's rule: quality first, then the client's order (not the first
-		// specific type)
+		// the counter's rule: quality first, then the client's order (not the most
+		// specific type first)
 		expectError("text/plain;q=0.1, text/html", MediaType.TEXT_HTML, "<h1>404 Not Found</h1>");
 		expectError("application/json;q=0.5, text/plain", MediaType.TEXT_PLAIN, "404 Not Found: ");
 	}
@@ -170,8 +170,7 @@ class GatewayEdgeTests {
 		for (String request : ambiguous) {
 			RawHttpConnection.Response response = raw(request);
 			assertThat(response.status()).as(request).isEqualTo(400);
-			// Netty's decoder refuses some itself, with an empty 400; request hygiene the
-			// rest
+			// Netty's decoder refuses some (an empty 400), request hygiene the rest
 			assertThat(response.body()).as(request)
 				.satisfiesAnyOf((body) -> assertThat(body).isEmpty(),
 						(body) -> assertThat(body).startsWith("400 Bad Request: the request's framing is ambiguous"));

@@ -61,8 +61,7 @@ class LockdownIT {
 	void redisNetworkLeadsNowhereElse() {
 		String backend = this.stack.project() + "_backend";
 		assertThat(this.stack.docker("network", "inspect", "-f", "{{.Internal}}", backend).trim()).isEqualTo("true");
-		// The host, as the frontend network reaches it: a counter gets there, Redis does
-		// not
+		// The host, as the frontend network reaches it: a counter gets there, not Redis
 		String host = this.stack
 			.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}",
 					this.stack.project() + "_frontend")

@@ -111,8 +111,7 @@ class SwarmIT {
 		Instant started = Instant.now();
 		swarm.docker("service", "update", "--force", "--detach=false", SwarmStack.COUNTER);
 		Instant done = Instant.now();
-		// The command returns once the tasks run; the update completes when its monitor
-		// period ends
+		// The command returns once the tasks run; the update ends with its monitor period
 		await("the update completed").atMost(Duration.ofMinutes(1))
 			.pollInterval(Duration.ofSeconds(1))
 			.until(() -> swarm.docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", SwarmStack.COUNTER)

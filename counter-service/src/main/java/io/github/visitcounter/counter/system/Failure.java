@@ -98,8 +98,8 @@ record Failure(HttpStatusCode status, String detail, HttpHeaders headers, Kind k
 		};
 	}
 
-	// Redis refuses writes past maxmemory (policy noeviction) rather than evicting the
-	// count
+	// Redis refuses writes past maxmemory (policy noeviction) instead of evicting
+	// the count
 	private static boolean isStoreFull(Throwable ex) {
 		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
 			if (candidate instanceof RedisCommandExecutionException && candidate.getMessage() != null

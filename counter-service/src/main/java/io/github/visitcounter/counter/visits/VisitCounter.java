@@ -113,13 +113,10 @@ class VisitCounter {
 			return call.flatMap((reply) -> visits(reply, false)).doOnError(this.metrics::refused);
 		}
 		// No reply within the timeout: Redis may still have counted the visit in time,
-		// the
-		// reply held up on its way (this JVM stalled, say). The same call again, on the
-		// same
-		// connection so after the first, is past the deadline and only returns the number
-		// already given, if any: then it was the first call that counted it. Lettuce has
-		// no
-		// such retry of its own.
+		// the reply held up on its way (this JVM stalled, say). The same call again, on
+		// the same connection so after the first, is past the deadline and only returns
+		// the number already given, if any: then the first call counted it. Lettuce has
+		// no such retry of its own.
 		return call.flatMap((reply) -> visits(reply, false))
 			.onErrorResume(VisitCounter::isTimeout,
 					(timeout) -> call.timeout(RECHECK_TIMEOUT)

@@ -68,8 +68,7 @@ class VisitCounterIntegrationTests {
 	@Test
 	void visitRunLaterThanItsDeadlineCountsNothing() {
 		// Ten seconds behind Redis and no presence renewal yet to learn it: every
-		// deadline
-		// this counter sets has passed when Redis runs the script
+		// deadline this counter sets has passed when Redis runs the script
 		VisitCounter late = counter("replica-a", new RedisClock(() -> System.currentTimeMillis() - 10_000));
 		assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> late.count("late-id").block(TIMEOUT));
 		assertThatExceptionOfType(QueryTimeoutException.class)

@@ -81,16 +81,14 @@ class RequestPathConfiguration {
 		return new RequestBodyLimitWebFilter(Ordered.HIGHEST_PRECEDENCE + 2, edge.maxRequestBodySize());
 	}
 
-	// 3. The allow-list. A retry goes through the load balancer again, so to another
-	// replica.
+	// 3. The allow-list. A retry goes through the load balancer again: another replica
 	@Bean
 	RouteLocator counterRoutes(RouteLocatorBuilder builder, RoutingProperties routing) {
 		return builder.routes()
 			// Reads are retried after a failed connection or when a replica does not
-			// answer
-			// within the per-try timeout (paused, overloaded): the request id makes a
-			// retried
-			// visit count once. Not on a replica's 5xx: its 503 says Redis is down.
+			// answer within the per-try timeout (paused, overloaded): the request id
+			// makes a retried visit count once. Not on a replica's 5xx: its 503 says
+			// that Redis is down.
 			.route("visits-read",
 					(route) -> route.path(false, PAGE, API)
 						.and()
@@ -102,8 +100,7 @@ class RequestPathConfiguration {
 						.metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, routing.readTimeout().toMillis())
 						.uri(COUNTER))
 			// Writes are retried only when no replica can have seen them: the connection
-			// was
-			// refused or never opened (Netty's ConnectTimeoutException is a
+			// was refused or never opened (Netty's ConnectTimeoutException is a
 			// ConnectException)
 			.route("visits-count",
 					(route) -> route.path(false, API)
@@ -118,8 +115,7 @@ class RequestPathConfiguration {
 			.build();
 	}
 
-	// 4. Right after the load balancer: a retry avoids the replicas this request failed
-	// on
+	// 4. Right after the load balancer: a retry avoids the replicas it failed on
 	@Bean
 	GlobalFilter failover(MeterRegistry meters) {
 		return Failover.filter(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 1, meters);
@@ -144,8 +140,7 @@ class RequestPathConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> notRouted() {
 		return RouterFunctions.route()
-			// Browsers ask for it with every page: answered here, it takes no replica's
-			// turn
+			// Browsers ask for it with every page: answered here, no replica's turn
 			.route(RequestPredicates.GET(FAVICON).or(RequestPredicates.HEAD(FAVICON)),
 					(request) -> ServerResponse.noContent()
 						.cacheControl(CacheControl.maxAge(Duration.ofDays(7)))

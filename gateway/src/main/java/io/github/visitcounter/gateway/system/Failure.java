@@ -34,8 +34,7 @@ record Failure(HttpStatus status, String detail, HttpHeaders headers) {
 				return fromStatus(statusException);
 			}
 			// Reactor Netty's request timeout (gateway.edge.request-body-timeout); its
-			// class is
-			// package-private
+			// class is package-private
 			if (cause.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException")) {
 				return of(HttpStatus.REQUEST_TIMEOUT, "the request's body took too long.");
 			}

@@ -124,8 +124,7 @@ class GatewayErrorWebExceptionHandler extends AbstractErrorWebExceptionHandler {
 		}
 		else {
 			// 503 repeats for every request while no replica is up, 4xx for every bad
-			// one:
-			// the metrics and the access log count them
+			// one: the metrics and the access log count them
 			logger.debug("{} answered {}: {}", summary, status, throwable.toString());
 		}
 	}
